@@ -1,0 +1,101 @@
+# Image Augmentation chapter: set-up, tests, execution and rendering.
+# `make install` then `make test` is all a fresh machine needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BUILD ?= _build
+CHAPTER := chapter_image_augmentation/image_augmentation.ipynb
+SHARED ?= ../shared
+KERNEL := d2l-mxnet
+
+# mxnet-cu112 where an NVIDIA driver answers, plain mxnet otherwise;
+# `make install MXNET=mxnet` (or mxnet-cu112) overrides the choice.
+MXNET ?= $(if $(shell nvidia-smi -L 2>/dev/null),mxnet-cu112,mxnet)
+MXNET_VERSION := 1.9.1
+
+# Gluon keeps CIFAR-10 in $MXNET_HOME/datasets/cifar10, as MXNet does.
+MXNET_HOME ?= $(HOME)/.mxnet
+CIFAR_DIR := $(MXNET_HOME)/datasets/cifar10
+export MXNET_HOME
+
+# The CUDA libraries from the nvidia-*-cu11 wheels, for every process that
+# imports mxnet (the kernel spec gets the same path at `make install`).
+CUDA_LIB_DIRS := $(abspath $(wildcard \
+	$(VENV)/lib/python3.*/site-packages/nvidia/*/lib))
+empty :=
+space := $(empty) $(empty)
+CUDA_LD_PATH := $(subst $(space),:,$(CUDA_LIB_DIRS))
+ifneq ($(CUDA_LD_PATH),)
+export LD_LIBRARY_PATH := $(CUDA_LD_PATH)$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
+endif
+
+.PHONY: help install data test run lab html bench figures clean
+
+help:
+	@echo 'make install   create .venv with the pinned MXNet stack and kernel'
+	@echo 'make test      unit tests, the notebook under nbval, the HTML page'
+	@echo 'make run       execute the chapter into $(BUILD)/'
+	@echo 'make lab       open the chapter in JupyterLab'
+	@echo 'make html      render the chapter to $(BUILD)/image_augmentation.html'
+	@echo 'make bench     input-pipeline benchmark -> $(BUILD)/bench.json'
+	@echo 'make figures   exercise figure and table from results/'
+	@echo 'make data      put CIFAR-10 into $(CIFAR_DIR) from $(SHARED)'
+
+install:
+	@python=$$(tools/find_python.sh) || exit 1; \
+	if [ ! -x $(PY) ]; then \
+		echo "creating $(VENV) with $$python"; $$python -m venv $(VENV); \
+	fi
+	$(PY) -m pip install -q --upgrade pip setuptools wheel
+	$(PY) -m pip install -q -c constraints.txt -r requirements.txt \
+		$(MXNET)==$(MXNET_VERSION)
+	@if [ "$(MXNET)" = mxnet-cu112 ]; then \
+		$(PY) -m pip install -q -r requirements-cuda.txt; fi
+	$(PY) -m pip install -q --no-deps -e .
+	@# Re-read the CUDA library folders: they may have just been installed.
+	@ld_path=$$(ls -d $(CURDIR)/$(VENV)/lib/python3.*/site-packages/nvidia/*/lib \
+		2>/dev/null | paste -sd:); \
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) \
+		--display-name 'Python 3 (d2l, MXNet 1.9.1)' \
+		$${ld_path:+--env LD_LIBRARY_PATH $$ld_path} >/dev/null; \
+	LD_LIBRARY_PATH=$$ld_path$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH} \
+		$(PY) -c 'import mxnet, d2l; print("mxnet", mxnet.__version__, \
+		"ready; devices:", d2l.try_all_gpus())'
+
+# CIFAR-10 cannot be downloaded here: write the real images from the copy
+# in ../shared when the dataset is not in place yet.
+data:
+	@if [ -f $(CIFAR_DIR)/test_batch.bin ]; then \
+		echo "CIFAR-10 is in $(CIFAR_DIR)"; \
+	elif [ -f $(SHARED)/data/cifar10/prepare.py ]; then \
+		$(PY) $(SHARED)/data/cifar10/prepare.py $(CIFAR_DIR); \
+	else \
+		echo "CIFAR-10 is not in $(CIFAR_DIR); d2l.CIFAR10 will download it"; \
+	fi
+
+test: data html
+	$(PY) -m pytest tests $(CHAPTER) --nbval \
+		--sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 3600
+
+run: data
+	$(PY) tools/run_notebook.py $(CHAPTER) $(BUILD)
+
+lab:
+	$(VENV)/bin/jupyter lab $(CHAPTER)
+
+html:
+	@mkdir -p $(BUILD)
+	$(VENV)/bin/jupyter nbconvert --to html --embed-images \
+		--output-dir $(BUILD) $(CHAPTER)
+
+bench: data
+	$(PY) tools/bench.py --out $(BUILD)/bench.json
+
+figures:
+	$(PY) tools/exercise_figures.py results/exercise1.json \
+		img/exercise1.png README.md
+
+clean:
+	rm -rf $(BUILD)

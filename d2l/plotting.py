@@ -1,0 +1,125 @@
+"""Plotting: figure size, image grids and the live training plot."""
+from matplotlib import pyplot as plt
+import numpy as np
+
+
+def _in_notebook():
+    """Whether we run in a Jupyter kernel (which can show figures)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return type(get_ipython()).__name__ == 'ZMQInteractiveShell'
+
+
+def use_png():
+    """Show inline figures as PNG: SVG output embeds a date and is large."""
+    if _in_notebook():
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+        set_matplotlib_formats('png')
+
+
+def set_figsize(figsize=(3.5, 2.5)):
+    """Set the default figure size, in inches, for this session."""
+    use_png()
+    plt.rcParams['figure.figsize'] = figsize
+
+
+def _as_image(img):
+    """Return `img` as a numpy (H, W), (H, W, 3) or (H, W, 4) array."""
+    array = img.asnumpy() if hasattr(img, 'asnumpy') else np.asarray(img)
+    if array.ndim == 3 and array.shape[2] == 1:
+        array = array[:, :, 0]  # Grayscale with a channel axis.
+    if array.ndim == 2 or (array.ndim == 3 and array.shape[2] in (3, 4)):
+        return array
+    raise ValueError(
+        f'show_images: cannot show an image of shape {array.shape}; '
+        f'expected (height, width) grayscale or (height, width, 1/3/4) '
+        f'channels last. For a (channels, height, width) tensor, pass '
+        f'img.transpose((1, 2, 0)).')
+
+
+def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5):
+    """Show `imgs` (channels-last, uint8 or floats in [0, 1]) in a grid."""
+    figsize = (num_cols * scale, num_rows * scale)
+    _, axes = plt.subplots(num_rows, num_cols, figsize=figsize,
+                           squeeze=False)
+    axes = axes.flatten()
+    for i, (ax, img) in enumerate(zip(axes, imgs)):
+        array = _as_image(img)
+        ax.imshow(array, cmap='gray' if array.ndim == 2 else None)
+        ax.axes.get_xaxis().set_visible(False)
+        ax.axes.get_yaxis().set_visible(False)
+        if titles is not None:
+            ax.set_title(titles[i])
+    for ax in axes[len(imgs):]:
+        ax.axis('off')
+
+
+class Animator:
+    """Plot data points as they arrive: live in Jupyter, text elsewhere."""
+
+    def __init__(self, xlabel=None, ylabel=None, legend=None, xlim=None,
+                 ylim=None, xscale='linear', yscale='linear',
+                 fmts=('-', 'm--', 'g-.', 'r:'), figsize=(3.5, 2.5)):
+        self.legend = legend or []
+        self.fig, self.axes = plt.subplots(figsize=figsize)
+        # Closed, so the inline backend does not show it a second time at
+        # the end of the cell; display() below still draws it.
+        plt.close(self.fig)
+        self.config_axes = lambda: self._configure(
+            xlabel, ylabel, xlim, ylim, xscale, yscale)
+        self.X, self.Y, self.fmts = None, None, fmts
+        self.xlabel, self.handle = xlabel or 'x', None
+
+    def _configure(self, xlabel, ylabel, xlim, ylim, xscale, yscale):
+        ax = self.axes
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.set_xscale(xscale)
+        ax.set_yscale(yscale)
+        ax.set_xlim(xlim)
+        ax.set_ylim(ylim)
+        if self.legend:
+            ax.legend(self.legend)
+        ax.grid()
+
+    def add(self, x, y):
+        """Add one point per curve at `x`; a None in `y` skips that curve."""
+        if not hasattr(y, '__len__'):
+            y = [y]
+        n = len(y)
+        if not hasattr(x, '__len__'):
+            x = [x] * n
+        if not self.X:
+            self.X = [[] for _ in range(n)]
+            self.Y = [[] for _ in range(n)]
+        for i, (a, b) in enumerate(zip(x, y)):
+            if a is not None and b is not None:
+                self.X[i].append(a)
+                self.Y[i].append(b)
+        if _in_notebook():
+            self._draw()
+        else:
+            self._print(x[0], y)
+
+    def _draw(self):
+        self.axes.cla()
+        for x, y, fmt in zip(self.X, self.Y, self.fmts):
+            self.axes.plot(x, y, fmt)
+        self.config_axes()
+        # Update one display in place instead of clear_output(): the
+        # notebook keeps a single figure, which nbval can compare.
+        from IPython import display
+        if self.handle is None:
+            self.handle = display.display(self.fig, display_id=True)
+        else:
+            self.handle.update(self.fig)
+
+    def _print(self, x, y):
+        names = self.legend or [f'y{i}' for i in range(len(y))]
+        values = ', '.join(f'{name} {value:.3f}'
+                           for name, value in zip(names, y)
+                           if value is not None)
+        print(f'{self.xlabel} {x:.2f}: {values}', flush=True)
+

@@ -1,0 +1,58 @@
+"""split_batch and the device helpers."""
+import mxnet as mx
+from mxnet import nd
+import pytest
+
+import d2l
+
+CPUS = [mx.cpu(0), mx.cpu(1), mx.cpu(2)]
+
+
+@pytest.mark.parametrize('n, sizes', [(9, [3, 3, 3]), (10, [4, 3, 3]),
+                                      (11, [4, 4, 3]), (2, [1, 1])])
+def test_split_batch_uneven(n, sizes):
+    X = nd.arange(n * 2).reshape((n, 2))
+    y = nd.arange(n)
+    Xs, ys = d2l.split_batch(X, y, CPUS)
+    assert [x.shape[0] for x in Xs] == sizes
+    assert [part.shape[0] for part in ys] == sizes
+    assert [x.context for x in Xs] == CPUS[:len(sizes)]
+    assert [part.context for part in ys] == CPUS[:len(sizes)]
+    # Nothing lost, nothing repeated, order kept, features stay with labels.
+    assert nd.concat(*ys, dim=0).asnumpy().tolist() == list(range(n))
+    for x, part in zip(Xs, ys):
+        assert (x[:, 0] == part * 2).asnumpy().all()
+
+
+def test_split_batch_mismatched_lengths():
+    with pytest.raises(ValueError, match='X has 4 examples but y has 3'):
+        d2l.split_batch(nd.zeros((4, 2)), nd.zeros(3), CPUS)
+
+
+def test_split_batch_no_devices():
+    with pytest.raises(ValueError, match='ctx_list is empty'):
+        d2l.split_batch(nd.zeros((4, 2)), nd.zeros(4), [])
+
+
+def test_try_all_gpus_falls_back_to_cpu(monkeypatch):
+    monkeypatch.setattr(mx.context, 'num_gpus', lambda: 0)
+    assert d2l.try_all_gpus() == [mx.cpu()]
+    assert d2l.try_gpu() == mx.cpu()
+
+
+def test_unusable_gpu_warns_once_and_falls_back(monkeypatch, capsys):
+    # One GPU more than there is: MXNet sees it but cannot run a kernel on
+    # it, as with a Hopper GPU and the sm_50-sm_86 wheel.
+    real = mx.context.num_gpus()
+    monkeypatch.setattr(mx.context, 'num_gpus', lambda: real + 1)
+    d2l.devices._gpu_runs.cache_clear()
+    try:
+        usable = d2l.try_all_gpus()
+        assert d2l.try_gpu(real) == mx.cpu()
+    finally:
+        d2l.devices._gpu_runs.cache_clear()
+    assert usable == ([mx.gpu(i) for i in range(real)] or [mx.cpu()])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert f'gpu({real}) is present but MXNet cannot run on it' in err[0]
+    assert 'using the CPU' in err[0]

@@ -1,0 +1,58 @@
+"""show_images and set_figsize with the image layouts readers pass in."""
+from mxnet import nd
+import numpy as np
+import pytest
+
+import d2l
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    d2l.plt.close('all')
+
+
+def _shown():
+    """The arrays drawn on the current figure, one per axes that has one."""
+    return [ax.images[0].get_array() for ax in d2l.plt.gcf().axes
+            if ax.images]
+
+
+def test_set_figsize():
+    d2l.set_figsize((3.5, 2.5))
+    assert list(d2l.plt.rcParams['figure.figsize']) == [3.5, 2.5]
+
+
+def test_show_images_rgb_rgba_gray_and_titles():
+    rng = np.random.RandomState(0)
+    rgb = nd.array(rng.randint(0, 256, (4, 5, 3)), dtype='uint8')
+    rgba = rng.uniform(size=(4, 5, 4)).astype('float32')
+    gray = rng.uniform(size=(4, 5))
+    gray1 = nd.array(rng.uniform(size=(4, 5, 1)))
+    d2l.show_images([rgb, rgba, gray, gray1], 2, 3,
+                    titles=['rgb', 'rgba', 'gray', 'gray1'])
+    fig = d2l.plt.gcf()
+    assert len(fig.axes) == 6
+    shown = _shown()
+    assert len(shown) == 4
+    assert (shown[0] == rgb.asnumpy()).all()
+    assert (shown[1] == rgba).all()
+    assert (shown[2] == gray).all()
+    assert (shown[3] == gray1.asnumpy()[:, :, 0]).all()
+    assert [ax.images[0].get_cmap().name for ax in fig.axes[2:4]] == [
+        'gray', 'gray']
+    assert [ax.get_title() for ax in fig.axes[:4]] == [
+        'rgb', 'rgba', 'gray', 'gray1']
+    # Empty grid cells are hidden rather than drawn as blank axes.
+    assert [ax.axison for ax in fig.axes[4:]] == [False, False]
+
+
+def test_show_images_figure_size_follows_scale():
+    d2l.show_images([np.zeros((2, 2, 3))], 2, 4, scale=0.5)
+    assert list(d2l.plt.gcf().get_size_inches()) == [2.0, 1.0]
+
+
+@pytest.mark.parametrize('shape', [(3, 32, 32), (2, 4, 5, 3), (4,)])
+def test_show_images_rejects_other_layouts(shape):
+    with pytest.raises(ValueError, match=r'cannot show an image of shape'):
+        d2l.show_images([np.zeros(shape)], 1, 1)

@@ -1,0 +1,161 @@
+"""Metrics, evaluation and the training loops of d2l.training."""
+import math
+import os
+
+import mxnet as mx
+from mxnet import gluon, init, nd
+from mxnet.gluon import nn
+import numpy as np
+import pytest
+
+import d2l
+
+CPUS = [mx.cpu(0), mx.cpu(1)]
+
+
+def test_accuracy_from_scores_and_from_indices():
+    y = nd.array([0, 1, 2, 1])
+    scores = nd.array([[0.9, 0.1, 0.0], [0.2, 0.7, 0.1],
+                       [0.6, 0.3, 0.1], [0.1, 0.2, 0.7]])
+    assert d2l.accuracy(scores, y) == 2.0
+    assert d2l.accuracy(nd.array([0, 1, 2, 2]), y) == 3.0
+
+
+def test_accumulator_and_timer():
+    metric = d2l.Accumulator(2)
+    metric.add(1, 2.5)
+    metric.add(nd.array([3]).asscalar(), 0.5)
+    assert (metric[0], metric[1]) == (4.0, 3.0)
+    metric.reset()
+    assert metric.data == [0.0, 0.0]
+    timer = d2l.Timer()
+    timer.stop()
+    timer.start()
+    timer.stop()
+    assert len(timer.times) == 2 and timer.sum() >= 0
+    assert timer.cumsum()[-1] == pytest.approx(timer.sum())
+
+
+def _dataset(n, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n, 8)).astype('float32')
+    y = rng.randint(0, 3, size=n).astype('float32')
+    return gluon.data.ArrayDataset(X, y), X, y
+
+
+def test_evaluate_accuracy_gpus_matches_count_by_hand():
+    dataset, X, y = _dataset(50)
+    net = nn.Dense(3, in_units=8)
+    net.initialize(init.Normal(1.0), ctx=CPUS)
+    # 50 = 3 * 16 + 2: the last batch is small and split unevenly.
+    loader = gluon.data.DataLoader(dataset, batch_size=16)
+    W, b = net.weight.data(CPUS[0]).asnumpy(), net.bias.data(CPUS[0])
+    predicted = (X @ W.T + b.asnumpy()).argmax(axis=1)
+    expected = (predicted == y).mean()
+    assert 0 < expected < 1
+    assert d2l.evaluate_accuracy_gpus(net, loader) == pytest.approx(expected)
+
+
+def test_evaluate_accuracy_gpus_rejects_empty_iterator():
+    net = nn.Dense(3)
+    net.initialize(ctx=CPUS)
+    with pytest.raises(ValueError, match='yielded no examples'):
+        d2l.evaluate_accuracy_gpus(net, [])
+
+
+def test_train_ch12_learns_a_learnable_task(capsys):
+    # Labels are a linear function of the features: a linear model must
+    # fit them, so the loop has to compute gradients and step correctly.
+    rng = np.random.RandomState(1)
+    X = rng.normal(size=(240, 8)).astype('float32')
+    y = (X @ rng.normal(size=(8, 3))).argmax(axis=1).astype('float32')
+    train_iter = gluon.data.DataLoader(
+        gluon.data.ArrayDataset(X, y), batch_size=50, shuffle=True)
+    net = nn.Dense(3)
+    net.initialize(init.Xavier(), ctx=CPUS)
+    trainer = gluon.Trainer(net.collect_params(), 'adam',
+                            {'learning_rate': 0.05})
+    result = d2l.train_ch12(net, train_iter, train_iter,
+                            gluon.loss.SoftmaxCrossEntropyLoss(), trainer,
+                            8, CPUS)
+    history = result['history']
+    assert [h['epoch'] for h in history] == list(range(1, 9))
+    assert history[-1]['train_loss'] < history[0]['train_loss']
+    assert result['train_acc'] > 0.9 and result['test_acc'] > 0.9
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2] == (f'loss {result["train_loss"]:.3f}, train acc '
+                       f'{result["train_acc"]:.3f}, test acc '
+                       f'{result["test_acc"]:.3f}')
+    assert out[-1].endswith(f'examples/sec on {CPUS}')
+
+
+@pytest.mark.real_data
+def test_train_ch12_resnet18_on_cifar10_subset(capsys):
+    root = os.path.join(mx.base.data_dir(), 'datasets', 'cifar10')
+    if not os.path.exists(os.path.join(root, 'test_batch.bin')):
+        pytest.skip(f'CIFAR-10 is not in {root} (run `make data`)')
+    to_tensor = gluon.data.vision.transforms.ToTensor()
+
+    def loader(train, n):
+        dataset = d2l.CIFAR10(train=train).take(n)
+        return gluon.data.DataLoader(dataset.transform_first(to_tensor),
+                                     batch_size=64, shuffle=train)
+
+    net = d2l.resnet18(10)
+    net.initialize(init.Xavier(), ctx=CPUS)
+    trainer = gluon.Trainer(net.collect_params(), 'adam',
+                            {'learning_rate': 0.001})
+    # 200 = 3 * 64 + 8: the last batch gives each device 4 images.
+    result = d2l.train_ch12(net, loader(True, 200), loader(False, 100),
+                            gluon.loss.SoftmaxCrossEntropyLoss(), trainer,
+                            1, CPUS)
+    assert math.isfinite(result['train_loss']) and result['train_loss'] > 0
+    assert 0 <= result['train_acc'] <= 1 and 0 <= result['test_acc'] <= 1
+    assert result['examples_per_sec'] > 0
+    assert len(result['history']) == 1
+    # Outside a notebook the Animator prints its points as text.
+    assert 'epoch 1.00: train loss' in capsys.readouterr().out
+
+
+def test_animator_prints_outside_a_notebook(capsys):
+    animator = d2l.Animator(xlabel='epoch', legend=['loss', 'acc'])
+    animator.add(0.5, (1.25, None))
+    animator.add(1, (0.75, 0.5))
+    assert capsys.readouterr().out.splitlines() == [
+        'epoch 0.50: loss 1.250', 'epoch 1.00: loss 0.750, acc 0.500']
+    assert animator.Y == [[1.25, 0.75], [0.5]]
+
+
+def test_budget_from_environment(monkeypatch):
+    monkeypatch.setenv('D2L_BUDGET', 'full')
+    assert d2l.get_budget() == d2l.Budget('full', 50000, 10000, 10)
+    monkeypatch.setenv('D2L_BUDGET', 'Quick ')
+    assert d2l.get_budget().name == 'quick'
+    monkeypatch.setenv('D2L_BUDGET', 'huge')
+    with pytest.raises(ValueError, match="'huge' is not a budget"):
+        d2l.get_budget()
+
+
+@pytest.mark.parametrize('devices, name', [([mx.cpu()], 'quick'),
+                                           ([mx.gpu(0)], 'full')])
+def test_budget_default_follows_the_device(monkeypatch, devices, name):
+    monkeypatch.delenv('D2L_BUDGET', raising=False)
+    monkeypatch.setattr(d2l.config, 'try_all_gpus', lambda: devices)
+    assert d2l.get_budget().name == name
+
+
+def test_seed_all_repeats_the_random_transforms():
+    transforms = gluon.data.vision.transforms
+    aug = transforms.Compose([
+        transforms.RandomFlipLeftRight(),
+        transforms.RandomResizedCrop(16),
+        transforms.RandomBrightness(0.5)])
+    img = nd.array(np.random.RandomState(0).randint(
+        0, 256, (32, 32, 3)), dtype='uint8')
+
+    def draws(seed):
+        d2l.seed_all(seed)
+        return np.stack([aug(img).asnumpy() for _ in range(8)])
+
+    assert (draws(7) == draws(7)).all()
+    assert not (draws(7) == draws(8)).all()
