@@ -1,6 +1,5 @@
 """Devices: finding usable GPUs and splitting batches across devices."""
 import functools
-import sys
 
 import mxnet as mx
 from mxnet import nd
@@ -16,7 +15,7 @@ def _gpu_runs(i):
         # so newer GPUs (Hopper, sm_90) answer "no kernel image".
         reason = str(err).strip().splitlines()[0][:160]
         print(f'd2l: gpu({i}) is present but MXNet cannot run on it '
-              f'({reason}); using the CPU instead.', file=sys.stderr)
+              f'({reason}); using the CPU instead.')
         return False
 
 

@@ -52,7 +52,7 @@ def test_unusable_gpu_warns_once_and_falls_back(monkeypatch, capsys):
     finally:
         d2l.devices._gpu_runs.cache_clear()
     assert usable == ([mx.gpu(i) for i in range(real)] or [mx.cpu()])
-    err = capsys.readouterr().err.strip().splitlines()
+    err = capsys.readouterr().out.strip().splitlines()
     assert len(err) == 1
     assert f'gpu({real}) is present but MXNet cannot run on it' in err[0]
     assert 'using the CPU' in err[0]
