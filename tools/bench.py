@@ -1,0 +1,183 @@
+"""Benchmark the input pipeline and training speed on real CIFAR-10.
+
+    .venv/bin/python tools/bench.py --out _build/bench.json
+
+Compares Gluon's per-image transforms in a DataLoader with d2l's batched,
+on-device transforms (d2l.augment), then times ResNet-18 training steps and
+a training pass that includes loading. Prints a table of images per second
+and writes the numbers as a flat JSON object {case: images/s}. A benchmark,
+not a test: numbers depend on the machine and whatever else runs on it.
+"""
+import argparse
+import json
+import os
+import statistics
+import time
+
+import mxnet as mx
+from mxnet import gluon, init
+from mxnet.gluon.data.vision import transforms
+
+from d2l.augment import (BatchColorJitter, BatchCompose, BatchFlipLeftRight,
+                         BatchRandomResizedCrop, DeviceLoader)
+from d2l.data import CIFAR10, get_dataloader_workers
+from d2l.devices import try_gpu
+from d2l.models import resnet18
+from d2l.results import describe_hardware
+from d2l.training import train_batch_ch12
+
+JITTER = dict(brightness=0.5, contrast=0.5, saturation=0.5)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--out', default='_build/bench.json',
+                        help='where to write the JSON (default: %(default)s)')
+    parser.add_argument('--batch-size', type=int, default=256)
+    parser.add_argument('--batches', type=int, default=30,
+                        help='batches per timed pass of a loader case')
+    parser.add_argument('--repeats', type=int, default=5,
+                        help='timed passes per case; the median is reported')
+    parser.add_argument('--quick', action='store_true',
+                        help='a third of the loader batches and 3 repeats, '
+                             'for a smoke run; every case still runs')
+    return parser.parse_args()
+
+
+def median_rates(passes, repeats):
+    """Median images/s of each case in `passes` ({name: run_pass}).
+
+    `run_pass()` times one pass over a case's batches and returns its
+    images/s. After one untimed pass each (warm-up: memory, kernels, the
+    workers' start), the cases take turns, `repeats` times, so that a change
+    in what else runs on the machine affects them alike. Whole passes leave
+    no DataLoader worker busy prefetching while another case is timed.
+    """
+    for run_pass in passes.values():
+        run_pass()
+    rates = {name: [] for name in passes}
+    for _ in range(repeats):
+        for name, run_pass in passes.items():
+            rates[name].append(run_pass())
+    return {name: statistics.median(rate) for name, rate in rates.items()}
+
+
+def loader_pass(loader):
+    """A pass over `loader`, each batch waited for: loaders are lazy."""
+    def run_pass():
+        start, images = time.perf_counter(), 0
+        for X, y in loader:
+            X.wait_to_read()
+            y.wait_to_read()
+            images += X.shape[0]
+        return images / (time.perf_counter() - start)
+    return run_pass
+
+
+def train_pass(net, batches, loss, trainer, device):
+    """A pass of ResNet-18 training steps over `batches`, as train_ch12's."""
+    def run_pass():
+        start, images = time.perf_counter(), 0
+        for X, y in batches:
+            # It reads the loss and accuracy back, so it is synchronous.
+            train_batch_ch12(net, X, y, loss, trainer, [device])
+            images += X.shape[0]
+        return images / (time.perf_counter() - start)
+    return run_pass
+
+
+def new_resnet(device):
+    net = resnet18(10)
+    net.initialize(init=init.Xavier(), ctx=device)
+    trainer = gluon.Trainer(net.collect_params(), 'adam',
+                            {'learning_rate': 0.001})
+    return net, trainer
+
+
+def main():
+    args = parse_args()
+    batch, batches, repeats = args.batch_size, args.batches, args.repeats
+    if args.quick:
+        batches, repeats = max(batches // 3, 1), min(repeats, 3)
+    device = try_gpu()
+    on_gpu = device.device_type == 'gpu'
+    workers = get_dataloader_workers()
+    train_set = CIFAR10(train=True)
+    # Every loader pass covers the same images, all of them once.
+    subset = train_set.take(batches * batch)
+    # A CPU trains ResNet-18 at tens of images/s: few, smaller batches.
+    train_batch, train_batches = (batch, 20) if on_gpu else (64, 1)
+
+    per_image = {
+        'flip': [transforms.RandomFlipLeftRight()],
+        'heavy': [transforms.RandomFlipLeftRight(),
+                  transforms.RandomColorJitter(**JITTER),
+                  transforms.RandomResizedCrop(32)],
+    }
+    batched = {
+        'flip': BatchCompose([BatchFlipLeftRight()]),
+        'heavy': BatchCompose([BatchFlipLeftRight(),
+                               BatchColorJitter(**JITTER),
+                               BatchRandomResizedCrop(32)]),
+    }
+    passes, notes = {}, {}
+    for name in per_image:
+        loader = gluon.data.DataLoader(
+            subset.transform_first(transforms.Compose(
+                [*per_image[name], transforms.ToTensor()])),
+            batch, shuffle=True, num_workers=workers)
+        passes[f'{name}_loader'] = loader_pass(loader)
+        notes[f'{name}_loader'] = (f'Gluon DataLoader, per image, '
+                                   f'{workers} workers')
+        loader = DeviceLoader.from_dataset(subset, batch,
+                                           augment=batched[name],
+                                           shuffle=True, ctx=device)
+        passes[f'{name}_batched'] = loader_pass(loader)
+        notes[f'{name}_batched'] = f'd2l DeviceLoader, batched on {device}'
+    cases = median_rates(passes, repeats)
+
+    loss = gluon.loss.SoftmaxCrossEntropyLoss()
+    # Training alone: batches made beforehand, so loading is not timed.
+    fixed = list(DeviceLoader.from_dataset(
+        train_set.take(train_batches * train_batch), train_batch,
+        augment=batched['heavy'], ctx=device))
+    net, trainer = new_resnet(device)
+    cases.update(median_rates(
+        {'train': train_pass(net, fixed, loss, trainer, device)}, repeats))
+    notes['train'] = (f'ResNet-18 steps, batch {train_batch}, '
+                      f'{train_batches * repeats} timed batches')
+    # End to end: a fresh net, each batch loaded, augmented and trained on.
+    # A CPU gets a pass over 3 batches only, not an epoch.
+    epoch_set = train_set if on_gpu else train_set.take(3 * train_batch)
+    loader = DeviceLoader.from_dataset(epoch_set, train_batch,
+                                       augment=batched['heavy'],
+                                       shuffle=True, ctx=device)
+    net, trainer = new_resnet(device)
+    train_pass(net, fixed[:1], loss, trainer, device)()  # Warm-up.
+    cases['epoch'] = train_pass(net, loader, loss, trainer, device)()
+    notes['epoch'] = (f'{"one epoch" if on_gpu else "capped pass"}: '
+                      f'{len(epoch_set):,} images, heavy batched '
+                      f'augmentation')
+
+    print(f'machine: {describe_hardware([mx.cpu()])}, MXNet '
+          f'{mx.__version__}')
+    print(f'device: {device}'
+          + (f' ({describe_hardware([device])})' if on_gpu else '')
+          + f'; DataLoader workers (d2l get_dataloader_workers): {workers}')
+    print(f'loaders: batch {batch}; each pass covers the first '
+          f'{len(subset):,} training images; median of {repeats} passes '
+          f'per case after a warm-up pass, the cases taking turns')
+    print(f'{"case":<14}{"images/s":>11}  how')
+    for name, rate in cases.items():
+        print(f'{name:<14}{rate:>11,.1f}  {notes[name]}')
+    ratio = cases['heavy_batched'] / cases['heavy_loader']
+    print(f'heavy_batched / heavy_loader = {ratio:.1f}x')
+    os.makedirs(os.path.dirname(args.out) or '.', exist_ok=True)
+    with open(args.out, 'w') as f:
+        json.dump({name: round(rate, 1) for name, rate in cases.items()}, f,
+                  indent=1)
+    print(f'wrote {args.out}')
+
+
+if __name__ == '__main__':
+    main()
