@@ -2,9 +2,16 @@
 
 The chapter uses them through this flat namespace, e.g. `d2l.train_ch12`.
 """
+from .augment import (BatchColorJitter, BatchCompose, BatchFlipLeftRight,
+                      BatchPadCrop, BatchRandomResizedCrop, DeviceLoader,
+                      batch_to_tensor)
 from .config import BUDGETS, Budget, get_budget, seed_all
+from .data import (CIFAR10, CIFAR10FileError, CIFAR10NotFoundError,
+                   get_cifar10_labels, get_dataloader_workers)
 from .devices import split_batch, try_all_gpus, try_gpu
 from .models import Residual, resnet18, resnet_block
 from .plotting import Animator, plt, set_figsize, show_images, use_png
+from .results import (describe_hardware, load_runs, plot_accuracy_curves,
+                      results_table, save_runs)
 from .training import (Accumulator, Timer, accuracy, evaluate_accuracy_gpus,
                        train_batch_ch12, train_ch12)

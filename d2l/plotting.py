@@ -51,9 +51,12 @@ def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5):
         ax.axes.get_xaxis().set_visible(False)
         ax.axes.get_yaxis().set_visible(False)
         if titles is not None:
-            ax.set_title(titles[i])
+            # Small grids get small titles, so neighbours do not overlap.
+            ax.set_title(titles[i], fontsize=min(10, 7 * scale))
     for ax in axes[len(imgs):]:
         ax.axis('off')
+    if titles is not None:
+        plt.tight_layout()  # Room for the titles between the rows.
 
 
 class Animator:
