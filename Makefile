@@ -31,7 +31,7 @@ ifneq ($(CUDA_LD_PATH),)
 export LD_LIBRARY_PATH := $(CUDA_LD_PATH)$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
 endif
 
-.PHONY: help install data test run lab html bench figures clean
+.PHONY: help install data test run lab html bench record figures clean
 
 help:
 	@echo 'make install   create .venv with the pinned MXNet stack and kernel'
@@ -40,6 +40,7 @@ help:
 	@echo 'make lab       open the chapter in JupyterLab'
 	@echo 'make html      render the chapter to $(BUILD)/image_augmentation.html'
 	@echo 'make bench     input-pipeline benchmark -> $(BUILD)/bench.json'
+	@echo 'make record    keep the last `make run` as the committed chapter'
 	@echo 'make figures   exercise figure and table from results/'
 	@echo 'make data      put CIFAR-10 into $(CIFAR_DIR) from $(SHARED)'
 
@@ -88,10 +89,18 @@ lab:
 html:
 	@mkdir -p $(BUILD)
 	$(VENV)/bin/jupyter nbconvert --to html --embed-images \
-		--output-dir $(BUILD) $(CHAPTER)
+		--template-file tools/chapter.html.j2 --output-dir $(BUILD) \
+		$(CHAPTER)
 
 bench: data
 	$(PY) tools/bench.py --out $(BUILD)/bench.json
+
+# Keep the last `make run` as the committed chapter and Exercise 1's record.
+record:
+	cp $(BUILD)/image_augmentation.ipynb $(CHAPTER)
+	mkdir -p results
+	cp $(BUILD)/exercise1.json results/exercise1.json
+	$(MAKE) figures
 
 figures:
 	$(PY) tools/exercise_figures.py results/exercise1.json \

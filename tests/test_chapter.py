@@ -1,0 +1,92 @@
+"""The chapter notebook against d2l and the installed MXNet."""
+import ast
+import inspect
+import pathlib
+
+from IPython.core.inputtransformer2 import TransformerManager
+import mxnet.gluon.data.vision.transforms as transforms
+from mxnet.gluon import Block
+import nbformat
+
+import d2l
+
+NOTEBOOK = (pathlib.Path(__file__).resolve().parents[1] /
+            'chapter_image_augmentation' / 'image_augmentation.ipynb')
+SAVED_MARK = '# Saved in the d2l package for later use'
+
+
+def _code_cells():
+    """The chapter's code cells as plain Python (magics translated)."""
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    to_python = TransformerManager().transform_cell
+    return [to_python(c.source) for c in nb.cells if c.cell_type == 'code']
+
+
+def _functions(source):
+    return {node.name: node for node in ast.parse(source).body
+            if isinstance(node, ast.FunctionDef)}
+
+
+def _without_d2l_prefix(tree):
+    """Turn `d2l.name` into `name`, as the code reads inside d2l."""
+    class Strip(ast.NodeTransformer):
+        def visit_Attribute(self, node):
+            self.generic_visit(node)
+            if isinstance(node.value, ast.Name) and node.value.id == 'd2l':
+                return ast.copy_location(ast.Name(node.attr, node.ctx), node)
+            return node
+    return Strip().visit(tree)
+
+
+def test_saved_functions_match_d2l():
+    saved = {}
+    for source in _code_cells():
+        if source.startswith(SAVED_MARK):
+            saved.update(_functions(source))
+    assert sorted(saved) == ['train_batch_ch12', 'train_ch12']
+    for name, node in saved.items():
+        ours = _functions(inspect.getsource(getattr(d2l, name)))[name]
+        assert ast.dump(_without_d2l_prefix(node)) == ast.dump(ours), (
+            f'{name} in the chapter differs from d2l.{name}; '
+            f'change both or neither')
+
+
+def _gallery_names():
+    """The keys of the dict literal assigned to `gallery` in the chapter."""
+    for source in _code_cells():
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Assign) and any(
+                    getattr(t, 'id', None) == 'gallery'
+                    for t in node.targets):
+                return {k.value for k in node.value.keys}
+    raise AssertionError('the chapter defines no `gallery`')
+
+
+def _chapter_transforms():
+    """Names of the transforms the chapter's main text uses."""
+    used = set()
+    for source in _code_cells():
+        if 'gallery' in source:
+            break
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Attribute) and \
+                    node.attr in vars(transforms):
+                used.add(node.attr)
+    return used
+
+
+def test_gallery_covers_every_image_transform():
+    module = {name for name, obj in vars(transforms).items()
+              if inspect.isclass(obj) and issubclass(obj, Block) and
+              obj.__module__ == transforms.__name__}
+    used = _chapter_transforms()
+    assert {'RandomFlipLeftRight', 'RandomResizedCrop', 'ToTensor'} <= used
+    missing = module - used - _gallery_names()
+    assert not missing, f'the gallery leaves out {sorted(missing)}'
+    assert _gallery_names() <= module
+
+
+def test_code_lines_fit_the_book():
+    long = [line for source in _code_cells()
+            for line in source.splitlines() if len(line) > 78]
+    assert long == []

@@ -1,0 +1,45 @@
+"""Draw Exercise 1's figure and table from a recorded run.
+
+    python tools/exercise_figures.py RECORD.json FIGURE.png README.md
+
+RECORD.json is what the chapter's Exercise 1 writes (see `make record`).
+The figure is saved as FIGURE.png; the table, with the budget and
+hardware that produced it, replaces the text between the
+`<!-- exercise1:start -->` and `<!-- exercise1:end -->` markers in
+README.md.
+"""
+import re
+import sys
+
+import matplotlib
+matplotlib.use('Agg')
+
+import d2l  # noqa: E402 (after choosing the non-interactive backend)
+
+START, END = '<!-- exercise1:start -->', '<!-- exercise1:end -->'
+
+
+def main(record_path, figure_path, readme_path):
+    record = d2l.load_runs(record_path)
+    caption = (f'{record["budget_detail"]}; {record["hardware"]}; '
+               f'devices {record["devices"]}')
+    fig = d2l.plot_accuracy_curves(record['runs'], title=caption)
+    fig.savefig(figure_path, dpi=150, metadata={'Software': None})
+    table = d2l.results_table(record['runs'])
+    with open(readme_path) as f:
+        readme = f.read()
+    if START not in readme or END not in readme:
+        sys.exit(f'{readme_path} has no {START} ... {END} section')
+    section = (f'{START}\nMeasured with the {caption}:\n\n{table}\n\n'
+               f'![Exercise 1]({figure_path})\n{END}')
+    readme = re.sub(re.escape(START) + '.*?' + re.escape(END),
+                    lambda _: section, readme, flags=re.S)
+    with open(readme_path, 'w') as f:
+        f.write(readme)
+    print(f'wrote {figure_path} and the table in {readme_path}')
+
+
+if __name__ == '__main__':
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    main(*sys.argv[1:])
