@@ -2,6 +2,7 @@
 import ast
 import inspect
 import pathlib
+import re
 
 from IPython.core.inputtransformer2 import TransformerManager
 import mxnet.gluon.data.vision.transforms as transforms
@@ -90,3 +91,25 @@ def test_code_lines_fit_the_book():
     long = [line for source in _code_cells()
             for line in source.splitlines() if len(line) > 78]
     assert long == []
+
+
+def test_nbval_sanitizer_masks_machine_details():
+    from nbval.plugin import get_sanitize_patterns
+    config = (NOTEBOOK.parents[1] / 'tests' / 'nbval_sanitize.cfg')
+    patterns = get_sanitize_patterns(config.read_text())
+    # Every [section] must parse: nbval silently drops malformed ones.
+    assert len(patterns) == config.read_text().count('\n[')
+
+    def sanitize(text):
+        for regex, replace in patterns:
+            text = re.sub(regex, replace, text)
+        return text
+
+    here = ('d2l: using test_batch.bin from /a/cifar10: well-formed.\n'
+            'quick budget: 512 training and 256 test images, 2 epochs, '
+            'on [cpu(0)]\nloss 3.170, train acc 0.230, test acc 0.043\n')
+    there = ('full budget: 50,000 training and 10,000 test images, '
+             '10 epochs, on [gpu(0), gpu(1)]\n'
+             'loss 0.170, train acc 0.930, test acc 0.843\n')
+    assert sanitize(here) == sanitize(there)
+    assert sanitize('images: (32, 32, 32, 3)') == 'images: (32, 32, 32, 3)'
