@@ -56,14 +56,17 @@ install:
 		$(PY) -m pip install -q -r requirements-cuda.txt; fi
 	$(PY) -m pip install -q --no-deps -e .
 	@# Re-read the CUDA library folders: they may have just been installed.
-	@ld_path=$$(ls -d $(CURDIR)/$(VENV)/lib/python3.*/site-packages/nvidia/*/lib \
+	@# The kernel spec and the venv's activate script get them too.
+	@ld_path=$$(ls -d $(abspath $(VENV))/lib/python3.*/site-packages/nvidia/*/lib \
 		2>/dev/null | paste -sd:); \
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) \
 		--display-name 'Python 3 (d2l, MXNet 1.9.1)' \
 		$${ld_path:+--env LD_LIBRARY_PATH $$ld_path} >/dev/null; \
+	if [ -n "$$ld_path" ] && ! grep -q 'd2l: CUDA' $(VENV)/bin/activate; then \
+		echo "export LD_LIBRARY_PATH=$$ld_path\$${LD_LIBRARY_PATH:+:\$$LD_LIBRARY_PATH}  # d2l: CUDA" \
+			>> $(VENV)/bin/activate; fi; \
 	LD_LIBRARY_PATH=$$ld_path$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH} \
-		$(PY) -c 'import mxnet, d2l; print("mxnet", mxnet.__version__, \
-		"ready; devices:", d2l.try_all_gpus())'
+		$(PY) tools/check_install.py
 
 # CIFAR-10 cannot be downloaded here: write the real images from the copy
 # in ../shared when the dataset is not in place yet.
