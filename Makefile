@@ -86,8 +86,10 @@ test: data html
 run: data
 	$(PY) tools/run_notebook.py $(CHAPTER) $(BUILD)
 
+# Containers often run as root, which JupyterLab refuses without a flag.
 lab:
-	$(VENV)/bin/jupyter lab $(CHAPTER)
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) \
+		$(CHAPTER)
 
 html:
 	@mkdir -p $(BUILD)

@@ -45,9 +45,12 @@ class ProgressClient(NotebookClient):
 
 
 def main(path, outdir):
+    target = os.path.join(outdir, os.path.basename(path))
+    if os.path.abspath(target) == os.path.abspath(path):
+        sys.exit(f'run_notebook: writing into {outdir} would overwrite '
+                 f'{path}; choose another output folder.')
     nb = nbformat.read(path, as_version=4)
     os.makedirs(outdir, exist_ok=True)
-    target = os.path.join(outdir, os.path.basename(path))
     client = ProgressClient(
         nb, timeout=None, resources={
             'metadata': {'path': os.path.dirname(os.path.abspath(path))}})
