@@ -15,3 +15,16 @@ from .results import (describe_hardware, load_runs, plot_accuracy_curves,
                       results_table, save_runs)
 from .training import (Accumulator, Timer, accuracy, evaluate_accuracy_gpus,
                        train_batch_ch12, train_ch12)
+
+__all__ = [
+    'Accumulator', 'accuracy', 'Animator', 'batch_to_tensor',
+    'BatchColorJitter', 'BatchCompose', 'BatchFlipLeftRight', 'BatchPadCrop',
+    'BatchRandomResizedCrop', 'Budget', 'BUDGETS', 'CIFAR10',
+    'CIFAR10FileError', 'CIFAR10NotFoundError', 'describe_hardware',
+    'DeviceLoader', 'evaluate_accuracy_gpus', 'get_budget',
+    'get_cifar10_labels', 'get_dataloader_workers', 'load_runs',
+    'plot_accuracy_curves', 'plt', 'Residual', 'resnet18', 'resnet_block',
+    'results_table', 'save_runs', 'seed_all', 'set_figsize', 'show_images',
+    'split_batch', 'Timer', 'train_batch_ch12', 'train_ch12', 'try_all_gpus',
+    'try_gpu', 'use_png',
+]

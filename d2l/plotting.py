@@ -125,4 +125,3 @@ class Animator:
                            for name, value in zip(names, y)
                            if value is not None)
         print(f'{self.xlabel} {x:.2f}: {values}', flush=True)
-

@@ -13,7 +13,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 def _pins(lines):
     return {line.split('==')[0].lower(): line.split('==')[1]
-            for line in (l.strip() for l in lines)
+            for line in (raw.strip() for raw in lines)
             if '==' in line and not line.startswith('#')}
 
 

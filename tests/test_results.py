@@ -1,5 +1,4 @@
 """Recording runs, the comparison table and figure, and the tools on them."""
-import json
 import pathlib
 import subprocess
 import sys
