@@ -11,7 +11,6 @@ import multiprocessing
 import os
 import posixpath
 import shutil
-import sys
 import tarfile
 import tempfile
 import textwrap
@@ -158,7 +157,8 @@ class CIFAR10(vision.CIFAR10):
         archive_name, sha1 = self._archive_file
         url = _get_repo_file_url(f'gluon/dataset/{self._namespace}',
                                  archive_name)
-        print(f'd2l: downloading {url} into {self._root}', file=sys.stderr)
+        # On stdout like d2l's other notes, which nbval's sanitizer drops.
+        print(f'd2l: downloading {url} into {self._root}')
         # A private folder holds the partial file and whatever Gluon leaves.
         tmp_dir = tempfile.mkdtemp(prefix='.download-', dir=self._root)
         try:

@@ -253,7 +253,8 @@ def test_corrupt_archive_is_named(tmp_path, small):
     assert listing(tmp_path) == [ARCHIVE]
 
 
-def test_download_gets_its_name_once_complete(tmp_path, small, monkeypatch):
+def test_download_gets_its_name_once_complete(tmp_path, small, monkeypatch,
+                                              capsys):
     recs = batches(small)
     archive = tar_gz({f'cifar-10-batches-bin/{name}': rec.tobytes()
                       for name, rec in recs.items()})
@@ -276,6 +277,10 @@ def test_download_gets_its_name_once_complete(tmp_path, small, monkeypatch):
     assert listing(tmp_path) == sorted(NAMES + [ARCHIVE])
     assert np.array_equal(y, np.concatenate(
         [recs[name][:, 0] for name in NAMES[:5]]))
+    # A d2l note on stdout, which nbval's sanitizer removes; no stderr.
+    out, err = capsys.readouterr()
+    assert out.startswith(f'd2l: downloading {url} into {tmp_path}\n')
+    assert err == ''
 
 
 def test_get_cifar10_labels():
