@@ -23,7 +23,8 @@ def main(record_path, figure_path, readme_path):
     record = d2l.load_runs(record_path)
     caption = (f'{record["budget_detail"]}; {record["hardware"]}; '
                f'devices {record["devices"]}')
-    fig = d2l.plot_accuracy_curves(record['runs'], title=caption)
+    fig = d2l.plot_accuracy_curves(record['runs'],
+                                   title=caption.replace('; ', '\n', 1))
     fig.savefig(figure_path, dpi=150, metadata={'Software': None})
     table = d2l.results_table(record['runs'])
     with open(readme_path) as f:
