@@ -31,7 +31,7 @@ ifneq ($(CUDA_LD_PATH),)
 export LD_LIBRARY_PATH := $(CUDA_LD_PATH)$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
 endif
 
-.PHONY: help install data test run lab html bench record figures clean
+.PHONY: help install kernel data test run lab html bench record figures clean
 
 help:
 	@echo 'make install   create .venv with the pinned MXNet stack and kernel'
@@ -55,18 +55,21 @@ install:
 	@if [ "$(MXNET)" = mxnet-cu112 ]; then \
 		$(PY) -m pip install -q -r requirements-cuda.txt; fi
 	$(PY) -m pip install -q --no-deps -e .
-	@# Re-read the CUDA library folders: they may have just been installed.
-	@# The kernel spec and the venv's activate script get them too.
-	@ld_path=$$(ls -d $(abspath $(VENV))/lib/python3.*/site-packages/nvidia/*/lib \
-		2>/dev/null | paste -sd:); \
+	@# A fresh make reads the CUDA library folders just installed.
+	@$(MAKE) --no-print-directory kernel
+
+# The Jupyter kernel and the venv's activate script get the CUDA library
+# path too; then MXNet must import.
+kernel:
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) \
 		--display-name 'Python 3 (d2l, MXNet 1.9.1)' \
-		$${ld_path:+--env LD_LIBRARY_PATH $$ld_path} >/dev/null; \
-	if [ -n "$$ld_path" ] && ! grep -q 'd2l: CUDA' $(VENV)/bin/activate; then \
-		echo "export LD_LIBRARY_PATH=$$ld_path\$${LD_LIBRARY_PATH:+:\$$LD_LIBRARY_PATH}  # d2l: CUDA" \
-			>> $(VENV)/bin/activate; fi; \
-	LD_LIBRARY_PATH=$$ld_path$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH} \
-		$(PY) tools/check_install.py
+		$(if $(CUDA_LD_PATH),--env LD_LIBRARY_PATH $(CUDA_LD_PATH)) \
+		>/dev/null
+	@if [ -n "$(CUDA_LD_PATH)" ] && \
+			! grep -q 'd2l: CUDA' $(VENV)/bin/activate; then \
+		echo 'export LD_LIBRARY_PATH=$(CUDA_LD_PATH)$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH}  # d2l: CUDA' \
+			>> $(VENV)/bin/activate; fi
+	$(PY) tools/check_install.py
 
 # CIFAR-10 cannot be downloaded here: write the real images from the copy
 # in ../shared when the dataset is not in place yet.
