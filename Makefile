@@ -82,9 +82,12 @@ data:
 		echo "CIFAR-10 is not in $(CIFAR_DIR); d2l.CIFAR10 will download it"; \
 	fi
 
+# Tests re-execute the chapter on the quick budget unless D2L_BUDGET names
+# another (a GPU runner sets full).
 test: data html
-	$(PY) -m pytest tests $(CHAPTER) --nbval \
-		--sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 3600
+	D2L_BUDGET=$${D2L_BUDGET:-quick} $(PY) -m pytest tests $(CHAPTER) \
+		--nbval --sanitize-with tests/nbval_sanitize.cfg \
+		--nbval-cell-timeout 3600
 
 run: data
 	$(PY) tools/run_notebook.py $(CHAPTER) $(BUILD)

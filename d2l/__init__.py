@@ -2,6 +2,10 @@
 
 The chapter uses them through this flat namespace, e.g. `d2l.train_ch12`.
 """
+# Before anything imports mxnet, which reads OMP_NUM_THREADS as it loads.
+from .threads import usable_cores, use_all_cores
+print(use_all_cores())
+
 from .augment import (BatchColorJitter, BatchCompose, BatchFlipLeftRight,
                       BatchPadCrop, BatchRandomResizedCrop, DeviceLoader,
                       batch_to_tensor)
@@ -11,8 +15,9 @@ from .data import (CIFAR10, CIFAR10FileError, CIFAR10NotFoundError,
 from .devices import split_batch, try_all_gpus, try_gpu
 from .models import Residual, resnet18, resnet_block
 from .plotting import Animator, plt, set_figsize, show_images, use_png
-from .results import (describe_hardware, load_runs, plot_accuracy_curves,
-                      results_table, save_runs)
+from .results import (compare_with_baseline, describe_hardware, load_runs,
+                      plot_accuracy_curves, results_table, save_runs,
+                      standard_error)
 from .training import (Accumulator, Timer, accuracy, evaluate_accuracy_gpus,
                        train_batch_ch12, train_ch12)
 
@@ -20,11 +25,12 @@ __all__ = [
     'Accumulator', 'accuracy', 'Animator', 'batch_to_tensor',
     'BatchColorJitter', 'BatchCompose', 'BatchFlipLeftRight', 'BatchPadCrop',
     'BatchRandomResizedCrop', 'Budget', 'BUDGETS', 'CIFAR10',
-    'CIFAR10FileError', 'CIFAR10NotFoundError', 'describe_hardware',
-    'DeviceLoader', 'evaluate_accuracy_gpus', 'get_budget',
-    'get_cifar10_labels', 'get_dataloader_workers', 'load_runs',
+    'CIFAR10FileError', 'CIFAR10NotFoundError', 'compare_with_baseline',
+    'describe_hardware', 'DeviceLoader', 'evaluate_accuracy_gpus',
+    'get_budget', 'get_cifar10_labels', 'get_dataloader_workers', 'load_runs',
     'plot_accuracy_curves', 'plt', 'Residual', 'resnet18', 'resnet_block',
     'results_table', 'save_runs', 'seed_all', 'set_figsize', 'show_images',
-    'split_batch', 'Timer', 'train_batch_ch12', 'train_ch12', 'try_all_gpus',
-    'try_gpu', 'use_png',
+    'split_batch', 'standard_error', 'Timer', 'train_batch_ch12',
+    'train_ch12', 'try_all_gpus', 'try_gpu', 'usable_cores', 'use_all_cores',
+    'use_png',
 ]

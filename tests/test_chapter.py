@@ -106,10 +106,9 @@ def test_nbval_sanitizer_masks_machine_details():
         return text
 
     here = ('d2l: using test_batch.bin from /a/cifar10: well-formed.\n'
-            'quick budget: 512 training and 256 test images, 2 epochs, '
+            f'{d2l.BUDGETS["quick"]}, '
             'on [cpu(0)]\nloss 3.170, train acc 0.230, test acc 0.043\n')
-    there = ('full budget: 50,000 training and 10,000 test images, '
-             '10 epochs, on [gpu(0), gpu(1)]\n'
+    there = (f'{d2l.BUDGETS["full"]}, on [gpu(0), gpu(1)]\n'
              'loss 0.170, train acc 0.930, test acc 0.843\n')
     assert sanitize(here) == sanitize(there)
     assert sanitize('images: (32, 32, 32, 3)') == 'images: (32, 32, 32, 3)'

@@ -82,6 +82,7 @@ def test_train_ch12_learns_a_learnable_task(capsys):
     assert [h['epoch'] for h in history] == list(range(1, 9))
     assert history[-1]['train_loss'] < history[0]['train_loss']
     assert result['train_acc'] > 0.9 and result['test_acc'] > 0.9
+    assert result['seconds'] > 0
     out = capsys.readouterr().out.splitlines()
     assert out[-2] == (f'loss {result["train_loss"]:.3f}, train acc '
                        f'{result["train_acc"]:.3f}, test acc '
@@ -128,7 +129,9 @@ def test_animator_prints_outside_a_notebook(capsys):
 
 def test_budget_from_environment(monkeypatch):
     monkeypatch.setenv('D2L_BUDGET', 'full')
-    assert d2l.get_budget() == d2l.Budget('full', 50000, 10000, 10)
+    assert d2l.get_budget() == d2l.Budget('full', 50000, 10000, 10, 64)
+    monkeypatch.setenv('D2L_BUDGET', 'cpu')
+    assert d2l.get_budget() == d2l.Budget('cpu', 5000, 2000, 20, 16)
     monkeypatch.setenv('D2L_BUDGET', 'Quick ')
     assert d2l.get_budget().name == 'quick'
     monkeypatch.setenv('D2L_BUDGET', 'huge')
@@ -136,7 +139,13 @@ def test_budget_from_environment(monkeypatch):
         d2l.get_budget()
 
 
-@pytest.mark.parametrize('devices, name', [([mx.cpu()], 'quick'),
+def test_budget_line_states_all_of_it():
+    assert str(d2l.BUDGETS['cpu']) == (
+        'cpu budget: 5,000 training and 2,000 test images, 20 epochs, '
+        'ResNet-18 of width 16')
+
+
+@pytest.mark.parametrize('devices, name', [([mx.cpu()], 'cpu'),
                                            ([mx.gpu(0)], 'full')])
 def test_budget_default_follows_the_device(monkeypatch, devices, name):
     monkeypatch.delenv('D2L_BUDGET', raising=False)
@@ -159,3 +168,29 @@ def test_seed_all_repeats_the_random_transforms():
 
     assert (draws(7) == draws(7)).all()
     assert not (draws(7) == draws(8)).all()
+
+
+def test_train_ch12_plot_shows_the_loss(monkeypatch):
+    # The first loss of a 10-class problem is about ln 10 = 2.3: the
+    # y-axis of the live plot must reach that high, not stop at 2.
+    monkeypatch.setattr(d2l.plotting, '_in_notebook', lambda: True)
+    shown = []
+    monkeypatch.setattr(d2l.Animator, '_draw', lambda self: (
+        self.axes.cla(), [self.axes.plot(x, y) for x, y in
+                          zip(self.X, self.Y)],
+        self.config_axes(), shown.append(self.axes.get_ylim())))
+    rng = np.random.RandomState(2)
+    X = rng.normal(size=(64, 8)).astype('float32')
+    y = rng.randint(0, 10, size=64).astype('float32')
+    data = gluon.data.DataLoader(gluon.data.ArrayDataset(X, y),
+                                 batch_size=32)
+    net = nn.Dense(10)
+    net.initialize(init.Normal(3.0))
+    trainer = gluon.Trainer(net.collect_params(), 'sgd',
+                            {'learning_rate': 0.01})
+    result = d2l.train_ch12(net, data, data,
+                            gluon.loss.SoftmaxCrossEntropyLoss(), trainer,
+                            1, [mx.cpu()])
+    assert result['train_loss'] > 2
+    bottom, top = shown[-1]
+    assert bottom == 0 and top >= result['history'][0]['train_loss']

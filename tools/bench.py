@@ -12,8 +12,11 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
+import sys
 import time
 
+import d2l  # Before MXNet loads: d2l gives it every usable core.
 import mxnet as mx
 from mxnet import gluon, init
 from mxnet.gluon.data.vision import transforms
@@ -41,6 +44,9 @@ def parse_args():
     parser.add_argument('--quick', action='store_true',
                         help='a third of the loader batches and 3 repeats, '
                              'for a smoke run; every case still runs')
+    parser.add_argument('--train-only', action='store_true',
+                        help='print the training speed alone (used to '
+                             'compare thread counts in child processes)')
     return parser.parse_args()
 
 
@@ -87,11 +93,43 @@ def train_pass(net, batches, loss, trainer, device):
 
 
 def new_resnet(device):
-    net = resnet18(10)
+    """The chapter's network and trainer for the default budget's width."""
+    net = resnet18(10, width=d2l.get_budget().width)
     net.initialize(init=init.Xavier(), ctx=device)
+    net.hybridize(static_alloc=True, static_shape=True)
     trainer = gluon.Trainer(net.collect_params(), 'adam',
                             {'learning_rate': 0.001})
     return net, trainer
+
+
+def train_rate(train_set, augment, device, batch, batches, repeats):
+    """Median images/s of training steps on batches made beforehand, so
+    that loading is not timed."""
+    fixed = list(DeviceLoader.from_dataset(
+        train_set.take(batches * batch), batch, augment=augment, ctx=device))
+    net, trainer = new_resnet(device)
+    loss = gluon.loss.SoftmaxCrossEntropyLoss()
+    return median_rates(
+        {'train': train_pass(net, fixed, loss, trainer, device)},
+        repeats)['train']
+
+
+def thread_rates(counts, repeats):
+    """Training images/s with each OpenMP thread count in `counts`.
+
+    MXNet reads OMP_NUM_THREADS only as it loads, so each count runs in a
+    child process (`--train-only`); the counts take turns, `repeats`
+    times, and the median is reported.
+    """
+    rates = {n: [] for n in counts}
+    for _ in range(repeats):
+        for n in counts:
+            child = subprocess.run(
+                [sys.executable, __file__, '--train-only'],
+                env={**os.environ, 'OMP_NUM_THREADS': str(n)},
+                capture_output=True, text=True, check=True)
+            rates[n].append(float(child.stdout.split()[-1]))
+    return {n: statistics.median(r) for n, r in rates.items()}
 
 
 def main():
@@ -105,8 +143,13 @@ def main():
     train_set = CIFAR10(train=True)
     # Every loader pass covers the same images, all of them once.
     subset = train_set.take(batches * batch)
-    # A CPU trains ResNet-18 at tens of images/s: few, smaller batches.
-    train_batch, train_batches = (batch, 20) if on_gpu else (64, 1)
+    # A CPU trains the narrow ResNet-18 at hundreds of images/s: few
+    # batches.
+    train_batches = 20 if on_gpu else 3
+    if args.train_only:
+        print(train_rate(train_set, BatchFlipLeftRight(), device, batch,
+                         train_batches, 1))
+        return
 
     per_image = {
         'flip': [transforms.RandomFlipLeftRight()],
@@ -136,24 +179,24 @@ def main():
         notes[f'{name}_batched'] = f'd2l DeviceLoader, batched on {device}'
     cases = median_rates(passes, repeats)
 
-    loss = gluon.loss.SoftmaxCrossEntropyLoss()
-    # Training alone: batches made beforehand, so loading is not timed.
-    fixed = list(DeviceLoader.from_dataset(
-        train_set.take(train_batches * train_batch), train_batch,
-        augment=batched['heavy'], ctx=device))
-    net, trainer = new_resnet(device)
-    cases.update(median_rates(
-        {'train': train_pass(net, fixed, loss, trainer, device)}, repeats))
-    notes['train'] = (f'ResNet-18 steps, batch {train_batch}, '
-                      f'{train_batches * repeats} timed batches')
+    # Training alone, with MXNet's own OpenMP thread count on x86 (half
+    # the cores) and with d2l's (every usable core).
+    cores = d2l.usable_cores()
+    counts = {'train_mxnet_threads': max(1, cores // 2), 'train': cores}
+    by_count = thread_rates(sorted(set(counts.values())), repeats)
+    for name, count in counts.items():
+        cases[name] = by_count[count]
+        notes[name] = (f'ResNet-18 of width {d2l.get_budget().width} '
+                       f'steps, batch {batch}, OMP_NUM_THREADS {count}')
     # End to end: a fresh net, each batch loaded, augmented and trained on.
     # A CPU gets a pass over 3 batches only, not an epoch.
-    epoch_set = train_set if on_gpu else train_set.take(3 * train_batch)
-    loader = DeviceLoader.from_dataset(epoch_set, train_batch,
+    epoch_set = train_set if on_gpu else train_set.take(3 * batch)
+    loader = DeviceLoader.from_dataset(epoch_set, batch,
                                        augment=batched['heavy'],
                                        shuffle=True, ctx=device)
     net, trainer = new_resnet(device)
-    train_pass(net, fixed[:1], loss, trainer, device)()  # Warm-up.
+    loss = gluon.loss.SoftmaxCrossEntropyLoss()
+    train_pass(net, loader, loss, trainer, device)()  # Warm-up.
     cases['epoch'] = train_pass(net, loader, loss, trainer, device)()
     notes['epoch'] = (f'{"one epoch" if on_gpu else "capped pass"}: '
                       f'{len(epoch_set):,} images, heavy batched '
@@ -167,11 +210,13 @@ def main():
     print(f'loaders: batch {batch}; each pass covers the first '
           f'{len(subset):,} training images; median of {repeats} passes '
           f'per case after a warm-up pass, the cases taking turns')
-    print(f'{"case":<14}{"images/s":>11}  how')
+    print(f'{"case":<20}{"images/s":>11}  how')
     for name, rate in cases.items():
-        print(f'{name:<14}{rate:>11,.1f}  {notes[name]}')
+        print(f'{name:<20}{rate:>11,.1f}  {notes[name]}')
     ratio = cases['heavy_batched'] / cases['heavy_loader']
     print(f'heavy_batched / heavy_loader = {ratio:.1f}x')
+    ratio = cases['train'] / cases['train_mxnet_threads']
+    print(f'train / train_mxnet_threads = {ratio:.2f}x')
     os.makedirs(os.path.dirname(args.out) or '.', exist_ok=True)
     with open(args.out, 'w') as f:
         json.dump({name: round(rate, 1) for name, rate in cases.items()}, f,

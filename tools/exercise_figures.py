@@ -23,15 +23,20 @@ def main(record_path, figure_path, readme_path):
     record = d2l.load_runs(record_path)
     caption = (f'{record["budget_detail"]}; {record["hardware"]}; '
                f'devices {record["devices"]}')
-    fig = d2l.plot_accuracy_curves(record['runs'],
+    runs, num_test = record['runs'], record['num_test']
+    fig = d2l.plot_accuracy_curves(runs, num_test,
                                    title=caption.replace('; ', '\n', 1))
     fig.savefig(figure_path, dpi=150, metadata={'Software': None})
-    table = d2l.results_table(record['runs'])
+    table = d2l.results_table(runs, num_test)
+    minutes = sum(run['seconds'] for run in runs.values()) / 60
     with open(readme_path) as f:
         readme = f.read()
     if START not in readme or END not in readme:
         sys.exit(f'{readme_path} has no {START} ... {END} section')
-    section = (f'{START}\nMeasured with the {caption}:\n\n{table}\n\n'
+    section = (f'{START}\nMeasured with the {caption}. Test accuracies '
+               f'carry their binomial standard error on {num_test:,} test '
+               f'images; the {len(runs)} runs took {minutes:.1f} minutes '
+               f'of training and testing in all.\n\n{table}\n\n'
                f'![Exercise 1]({figure_path})\n{END}')
     readme = re.sub(re.escape(START) + '.*?' + re.escape(END),
                     lambda _: section, readme, flags=re.S)
