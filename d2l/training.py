@@ -50,9 +50,15 @@ class Accumulator:
 
 
 def accuracy(y_hat, y):
-    """Count the correct predictions (class scores or class indices)."""
+    """Count the correct predictions (class scores or class indices).
+
+    Soft labels (N, num_classes), as mixing transforms make, count their
+    heaviest class as the true one.
+    """
     if y_hat.ndim > 1 and y_hat.shape[1] > 1:
         y_hat = y_hat.argmax(axis=1)
+    if y.ndim > 1:
+        y = y.argmax(axis=1)
     return float((y_hat.astype(y.dtype) == y).sum().asscalar())
 
 
