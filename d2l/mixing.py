@@ -191,4 +191,6 @@ class BatchCutMix(BatchMix):
     def apply(self, x, params):
         mask = _box_mask(params[:, 2:], *x.shape[2:])
         partner = nd.take(x, params[:, 0])
-        return x + nd.broadcast_mul(partner - x, mask)
+        # Products with 0 and 1 are exact, so pixels are copied unchanged.
+        return (nd.broadcast_mul(x, 1 - mask)
+                + nd.broadcast_mul(partner, mask))
