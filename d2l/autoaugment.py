@@ -18,7 +18,7 @@ from mxnet import nd
 import numpy as np
 
 from .affine import warp_affine
-from .augment import BatchColorJitter, BatchTransform
+from .augment import BatchColorJitter, BatchTransform, _constant
 
 # The operations and their strongest settings: the "RandAugment space" of
 # the TrivialAugment paper on 32 x 32 images, with shears as angles
@@ -35,6 +35,11 @@ MIN_BITS = 4  # Posterize keeps 8 down to 4 bits.
 _AFFINE_COLUMN = {'rotate': 0, 'shear_x': 1, 'shear_y': 2, 'shift_x': 3,
                   'shift_y': 4}
 _COLOR_COLUMN = {'brightness': 0, 'contrast': 1, 'color': 2}
+# Per operation, the block of `apply_ops`' pixel-wise results it takes.
+_PIXELWISE_ROW = tuple(
+    float(('solarize', 'posterize', 'autocontrast').index(name) + 1)
+    if name in ('solarize', 'posterize', 'autocontrast') else 0.0
+    for name in OPS)
 
 
 def _op_mask(onehot, name):
@@ -75,8 +80,11 @@ def _posterize(x, strength):
 
 def _autocontrast(x):
     """Stretch each channel of each image to [0, 1] (flat ones stay)."""
-    low = x.min(axis=(2, 3), keepdims=True)
-    span = x.max(axis=(2, 3), keepdims=True) - low
+    n, c = x.shape[:2]
+    # Reducing one flat axis is several times faster than two.
+    flat = x.reshape(n, c, -1)
+    low = flat.min(axis=2).reshape(n, c, 1, 1)
+    span = flat.max(axis=2).reshape(n, c, 1, 1) - low
     stretched = nd.broadcast_div(nd.broadcast_sub(x, low),
                                  nd.maximum(span, 1e-12))
     return nd.where(nd.broadcast_like(span > 0, x), stretched, x)
@@ -96,12 +104,13 @@ def apply_ops(x, params):
     x = warp_affine(x, _affine_params(onehot, signed, h, w))
     x = BatchColorJitter().apply(x, _color_factors(onehot, signed))
     x = nd.clip(x, 0, 1)
-    for name, result in (('solarize', _solarize(x, strength)),
-                         ('posterize', _posterize(x, strength)),
-                         ('autocontrast', _autocontrast(x))):
-        mask = _op_mask(onehot, name).reshape(-1, 1, 1, 1)
-        x = x + nd.broadcast_mul(result - x, mask)
-    return x
+    # Rows of [x; solarized; posterized; autocontrasted] picked per image:
+    # an exact copy, and faster on a CPU than blending with masks.
+    which = nd.dot(onehot, _constant(_PIXELWISE_ROW, x.context))
+    index = _constant(tuple(range(n)), x.context) + n * which
+    return nd.take(nd.concat(x, _solarize(x, strength),
+                             _posterize(x, strength), _autocontrast(x),
+                             dim=0), index)
 
 
 class BatchTrivialAugment(BatchTransform):

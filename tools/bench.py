@@ -3,7 +3,9 @@
     .venv/bin/python tools/bench.py --out _build/bench.json
 
 Compares Gluon's per-image transforms in a DataLoader with d2l's batched,
-on-device transforms (d2l.augment), then times ResNet-18 training steps and
+on-device transforms (d2l.augment), times the later methods Gluon lacks
+(Cutout, affine warps, TrivialAugment, RandAugment, Mixup, CutMix; batched
+only), then times ResNet-18 training steps and
 a training pass that includes loading. Prints a table of images per second
 and writes the numbers as a flat JSON object {case: images/s}. A benchmark,
 not a test: numbers depend on the machine and whatever else runs on it.
@@ -18,10 +20,13 @@ import mxnet as mx
 from mxnet import gluon, init
 from mxnet.gluon.data.vision import transforms
 
+from d2l.affine import BatchAffine
 from d2l.augment import (BatchColorJitter, BatchCompose, BatchFlipLeftRight,
                          BatchRandomResizedCrop, DeviceLoader)
+from d2l.autoaugment import BatchRandAugment, BatchTrivialAugment
 from d2l.data import CIFAR10, get_dataloader_workers
 from d2l.devices import try_gpu
+from d2l.mixing import BatchCutMix, BatchCutout, BatchMixup
 from d2l.models import resnet18
 from d2l.results import describe_hardware
 from d2l.training import train_batch_ch12
@@ -134,6 +139,21 @@ def main():
                                            shuffle=True, ctx=device)
         passes[f'{name}_batched'] = loader_pass(loader)
         notes[f'{name}_batched'] = f'd2l DeviceLoader, batched on {device}'
+    # Gluon has none of these: (augment, mix) of each, batched only.
+    later = {
+        'cutout': (BatchCutout(16), None),
+        'affine': (BatchAffine(degrees=15, shear=10, translate=0.1), None),
+        'trivialaug': (BatchTrivialAugment(), None),
+        'randaug': (BatchRandAugment(2, 9), None),
+        'mixup': (None, BatchMixup(10)),
+        'cutmix': (None, BatchCutMix(10)),
+    }
+    for name, (augment, mix) in later.items():
+        loader = DeviceLoader.from_dataset(subset, batch, augment=augment,
+                                           mix=mix, shuffle=True, ctx=device)
+        passes[f'{name}_batched'] = loader_pass(loader)
+        notes[f'{name}_batched'] = (
+            f'd2l DeviceLoader, {type(augment or mix).__name__} on {device}')
     cases = median_rates(passes, repeats)
 
     loss = gluon.loss.SoftmaxCrossEntropyLoss()
@@ -167,9 +187,9 @@ def main():
     print(f'loaders: batch {batch}; each pass covers the first '
           f'{len(subset):,} training images; median of {repeats} passes '
           f'per case after a warm-up pass, the cases taking turns')
-    print(f'{"case":<14}{"images/s":>11}  how')
+    print(f'{"case":<20}{"images/s":>11}  how')
     for name, rate in cases.items():
-        print(f'{name:<14}{rate:>11,.1f}  {notes[name]}')
+        print(f'{name:<20}{rate:>11,.1f}  {notes[name]}')
     ratio = cases['heavy_batched'] / cases['heavy_loader']
     print(f'heavy_batched / heavy_loader = {ratio:.1f}x')
     os.makedirs(os.path.dirname(args.out) or '.', exist_ok=True)
