@@ -145,8 +145,8 @@ class BatchRandAugment(BatchTrivialAugment):
     """RandAugment: `num_ops` operations of `OPS` per image in a row.
 
     Each is chosen uniformly, independently of the others, with strength
-    `magnitude` / 30 (the paper's scale; 9 is a common choice) and a
-    random sign. `sample` gives a float (N, num_ops, 3) array.
+    `magnitude` / 30 (torchvision's scale of 0 to 30, where 9 is its
+    default) and a random sign. `sample` gives a float (N, num_ops, 3) array.
     """
 
     def __init__(self, num_ops=2, magnitude=9):

@@ -133,8 +133,7 @@ class BatchMix(BatchTransform):
         return order, g[0] / (g[0] + g[1])
 
     def mix_labels(self, y, params):
-        """(N, num_classes) soft labels: own class weighted by params[:, 1].
-        """
+        """(N, num_classes) soft labels, own class weight params[:, 1]."""
         own = nd.one_hot(y.astype(np.float32), self.num_classes)
         lam = params[:, 1:2]
         partner = nd.take(own, params[:, 0])
