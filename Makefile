@@ -7,6 +7,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BUILD ?= _build
 CHAPTER := chapter_image_augmentation/image_augmentation.ipynb
+# The companion section: the augmentations that came after the chapter.
+BEYOND := chapter_image_augmentation/beyond_augmentation.ipynb
+NOTEBOOKS := $(CHAPTER) $(BEYOND)
 SHARED ?= ../shared
 KERNEL := d2l-mxnet
 
@@ -36,9 +39,9 @@ endif
 help:
 	@echo 'make install   create .venv with the pinned MXNet stack and kernel'
 	@echo 'make test      unit tests, the notebook under nbval, the HTML page'
-	@echo 'make run       execute the chapter into $(BUILD)/'
+	@echo 'make run       execute the chapter and its companion into $(BUILD)/'
 	@echo 'make lab       open the chapter in JupyterLab'
-	@echo 'make html      render the chapter to $(BUILD)/image_augmentation.html'
+	@echo 'make html      render both notebooks to $(BUILD)/*.html'
 	@echo 'make bench     input-pipeline benchmark -> $(BUILD)/bench.json'
 	@echo 'make record    keep the last `make run` as the committed chapter'
 	@echo 'make figures   exercise figure and table from results/'
@@ -85,12 +88,13 @@ data:
 # Tests re-execute the chapter on the quick budget unless D2L_BUDGET names
 # another (a GPU runner sets full).
 test: data html
-	D2L_BUDGET=$${D2L_BUDGET:-quick} $(PY) -m pytest tests $(CHAPTER) \
+	D2L_BUDGET=$${D2L_BUDGET:-quick} $(PY) -m pytest tests $(NOTEBOOKS) \
 		--nbval --sanitize-with tests/nbval_sanitize.cfg \
 		--nbval-cell-timeout 3600
 
 run: data
 	$(PY) tools/run_notebook.py $(CHAPTER) $(BUILD)
+	$(PY) tools/run_notebook.py $(BEYOND) $(BUILD)
 
 # Containers often run as root, which JupyterLab refuses without a flag.
 lab:
@@ -101,7 +105,7 @@ html:
 	@mkdir -p $(BUILD)
 	$(VENV)/bin/jupyter nbconvert --to html --embed-images \
 		--template-file tools/chapter.html.j2 --output-dir $(BUILD) \
-		$(CHAPTER)
+		$(NOTEBOOKS)
 
 bench: data
 	$(PY) tools/bench.py --out $(BUILD)/bench.json
@@ -109,6 +113,7 @@ bench: data
 # Keep the last `make run` as the committed chapter and Exercise 1's record.
 record:
 	cp $(BUILD)/image_augmentation.ipynb $(CHAPTER)
+	cp $(BUILD)/beyond_augmentation.ipynb $(BEYOND)
 	mkdir -p results
 	cp $(BUILD)/exercise1.json results/exercise1.json
 	$(MAKE) figures

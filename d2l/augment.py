@@ -395,7 +395,11 @@ class DeviceLoader:
     `images` are uint8 (N, H, W, 3), `labels` have N entries; both stay on
     `ctx` (default: d2l's try_gpu()) as they are, a quarter of the memory
     of float32. Each batch is gathered there, made float32 (N, 3, H, W) in
-    [0, 1] and passed through `augment`; labels keep their dtype.
+    [0, 1] and passed through `augment`; labels keep their dtype. A
+    mixing transform `mix` (such as d2l's BatchMixup) then takes the
+    augmented images and their labels and returns mixed images and soft
+    labels, (batch, num_classes) float32, for a loss with
+    sparse_label=False.
     `shuffle` draws a new order each epoch from MXNet's generator;
     `last_batch` is 'keep' (a smaller last batch) or 'discard'. Iterating
     yields (X, y) and len() counts batches, as train_ch12 expects of a
@@ -403,7 +407,7 @@ class DeviceLoader:
     """
 
     def __init__(self, images, labels, batch_size, augment=None,
-                 shuffle=False, ctx=None, last_batch='keep'):
+                 shuffle=False, ctx=None, last_batch='keep', mix=None):
         _check_images(images, 'DeviceLoader')
         if not isinstance(labels, nd.NDArray):
             labels = np.asarray(labels)
@@ -418,12 +422,15 @@ class DeviceLoader:
         if augment is not None and not callable(augment):
             raise TypeError(f'DeviceLoader: augment must be callable or '
                             f'None, got {augment!r}.')
+        if mix is not None and not callable(mix):
+            raise TypeError(f'DeviceLoader: mix must be callable or None, '
+                            f'got {mix!r}; pass e.g. d2l.BatchMixup(10).')
         if last_batch not in ('keep', 'discard'):
             raise ValueError(f"DeviceLoader: last_batch must be 'keep' or "
                              f"'discard', got {last_batch!r}.")
         self.ctx = ctx or try_gpu()
         self.batch_size = int(batch_size)
-        self.augment, self.shuffle = augment, shuffle
+        self.augment, self.shuffle, self.mix = augment, shuffle, mix
         self.last_batch = last_batch
         self._images = _on(images, self.ctx, np.uint8)
         self._labels = _on(labels, self.ctx, labels.dtype)
@@ -458,4 +465,7 @@ class DeviceLoader:
             X = nd.image.to_tensor(nd.take(self._images, idx))
             if self.augment is not None:
                 X = self.augment(X)
-            yield X, nd.take(self._labels, idx)
+            y = nd.take(self._labels, idx)
+            if self.mix is not None:
+                X, y = self.mix(X, y)
+            yield X, y

@@ -76,25 +76,35 @@ def results_table(runs, num_test):
     return '\n'.join(lines)
 
 
+def accuracy_change(run, baseline, num_test):
+    """The change in test accuracy from `baseline` to `run`, and its
+    standard error, both measured on `num_test` images.
+
+    The error treats the two accuracies as independent; measured on the
+    same images they are positively correlated, so it errs on the side of
+    caution.
+    """
+    change = run['test_acc'] - baseline['test_acc']
+    se = math.hypot(standard_error(run['test_acc'], num_test),
+                    standard_error(baseline['test_acc'], num_test))
+    return change, se
+
+
 def compare_with_baseline(runs, baseline, num_test):
     """One line per run: does it beat `baseline` beyond the noise?
 
     Augmentation mitigates overfitting if it narrows the train-test gap
     *and* raises the test accuracy; a narrower gap alone can also mean
     that training got harder. A change counts when it exceeds twice its
-    standard error. That error treats the two test accuracies as
-    independent; measured on the same images they are positively
-    correlated, so it errs on the side of caution.
+    standard error (see `accuracy_change`).
     """
     base = runs[baseline]
-    base_se = standard_error(base['test_acc'], num_test)
     base_gap = base['train_acc'] - base['test_acc']
     lines = []
     for name, run in runs.items():
         if name == baseline:
             continue
-        change = run['test_acc'] - base['test_acc']
-        se = math.hypot(standard_error(run['test_acc'], num_test), base_se)
+        change, se = accuracy_change(run, base, num_test)
         gap = run['train_acc'] - run['test_acc']
         if change > 2 * se and gap < base_gap:
             verdict = ('Supports the claim: the gap narrowed and the test '

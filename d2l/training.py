@@ -50,9 +50,15 @@ class Accumulator:
 
 
 def accuracy(y_hat, y):
-    """Count the correct predictions (class scores or class indices)."""
+    """Count the correct predictions (class scores or class indices).
+
+    Soft labels (N, num_classes), as mixing transforms make, count their
+    heaviest class as the true one.
+    """
     if y_hat.ndim > 1 and y_hat.shape[1] > 1:
         y_hat = y_hat.argmax(axis=1)
+    if y.ndim > 1:
+        y = y.argmax(axis=1)
     return float((y_hat.astype(y.dtype) == y).sum().asscalar())
 
 
@@ -100,26 +106,25 @@ def train_ch12(net, train_iter, test_iter, loss, trainer, num_epochs,
                         legend=['train loss', 'train acc', 'test acc'])
     history = []
     for epoch in range(num_epochs):
-        # Sum of training loss, sum of training accuracy, no. of examples,
-        # no. of predictions
-        metric = Accumulator(4)
+        # Sum of training loss, sum of training accuracy, no. of examples
+        metric = Accumulator(3)
         for i, (features, labels) in enumerate(train_iter):
             timer.start()
             l, acc = train_batch_ch12(
                 net, features, labels, loss, trainer, ctx_list, split_f)
-            metric.add(l, acc, labels.shape[0], labels.size)
+            metric.add(l, acc, labels.shape[0])
             timer.stop()
             # About five points per epoch, and always the epoch's last batch.
             if (i + 1) % max(num_batches // 5, 1) == 0 or \
                     i + 1 == num_batches:
                 animator.add(epoch + (i + 1) / num_batches,
-                             (metric[0] / metric[2], metric[1] / metric[3],
+                             (metric[0] / metric[2], metric[1] / metric[2],
                               None))
         test_acc = evaluate_accuracy_gpus(net, test_iter, split_f)
         animator.add(epoch + 1, (None, None, test_acc))
         history.append({'epoch': epoch + 1,
                         'train_loss': metric[0] / metric[2],
-                        'train_acc': metric[1] / metric[3],
+                        'train_acc': metric[1] / metric[2],
                         'test_acc': test_acc})
     speed = metric[2] * num_epochs / timer.sum()
     final = history[-1]

@@ -194,3 +194,32 @@ def test_train_ch12_plot_shows_the_loss(monkeypatch):
     assert result['train_loss'] > 2
     bottom, top = shown[-1]
     assert bottom == 0 and top >= result['history'][0]['train_loss']
+
+
+def test_train_ch12_counts_soft_labels_once_per_example(capsys):
+    # Mixing transforms give labels of shape (N, classes): the training
+    # accuracy must still be correct predictions per example, the same as
+    # with the equivalent class indices.
+    rng = np.random.RandomState(3)
+    X = rng.normal(size=(60, 8)).astype('float32')
+    y = rng.randint(0, 3, size=60)
+    results = []
+    for labels, sparse in ((y.astype('float32'), True),
+                           (np.eye(3, dtype='float32')[y], False)):
+        mx.random.seed(0)
+        net = nn.Dense(3)
+        net.initialize(init.Xavier())
+        trainer = gluon.Trainer(net.collect_params(), 'sgd',
+                                {'learning_rate': 0.1})
+        data = gluon.data.DataLoader(
+            gluon.data.ArrayDataset(X, labels), batch_size=20)
+        test = gluon.data.DataLoader(
+            gluon.data.ArrayDataset(X, y.astype('float32')), batch_size=20)
+        results.append(d2l.train_ch12(
+            net, data, test,
+            gluon.loss.SoftmaxCrossEntropyLoss(sparse_label=sparse),
+            trainer, 2, [mx.cpu()]))
+    hard, soft = results
+    assert 0.2 < hard['train_acc'] < 1
+    assert soft['train_acc'] == pytest.approx(hard['train_acc'])
+    assert soft['train_loss'] == pytest.approx(hard['train_loss'], rel=1e-4)

@@ -3,7 +3,9 @@
     .venv/bin/python tools/bench.py --out _build/bench.json
 
 Compares Gluon's per-image transforms in a DataLoader with d2l's batched,
-on-device transforms (d2l.augment), then times ResNet-18 training steps and
+on-device transforms (d2l.augment), times the later methods Gluon lacks
+(Cutout, affine warps, TrivialAugment, RandAugment, Mixup, CutMix; batched
+only), then times ResNet-18 training steps and
 a training pass that includes loading. Prints a table of images per second
 and writes the numbers as a flat JSON object {case: images/s}. A benchmark,
 not a test: numbers depend on the machine and whatever else runs on it.
@@ -21,10 +23,13 @@ import mxnet as mx
 from mxnet import gluon, init
 from mxnet.gluon.data.vision import transforms
 
+from d2l.affine import BatchAffine
 from d2l.augment import (BatchColorJitter, BatchCompose, BatchFlipLeftRight,
                          BatchRandomResizedCrop, DeviceLoader)
+from d2l.autoaugment import BatchRandAugment, BatchTrivialAugment
 from d2l.data import CIFAR10, get_dataloader_workers
 from d2l.devices import try_gpu
+from d2l.mixing import BatchCutMix, BatchCutout, BatchMixup
 from d2l.models import resnet18
 from d2l.results import describe_hardware
 from d2l.training import train_batch_ch12
@@ -177,6 +182,21 @@ def main():
                                            shuffle=True, ctx=device)
         passes[f'{name}_batched'] = loader_pass(loader)
         notes[f'{name}_batched'] = f'd2l DeviceLoader, batched on {device}'
+    # Gluon has none of these: (augment, mix) of each, batched only.
+    later = {
+        'cutout': (BatchCutout(16), None),
+        'affine': (BatchAffine(degrees=15, shear=10, translate=0.1), None),
+        'trivialaug': (BatchTrivialAugment(), None),
+        'randaug': (BatchRandAugment(2, 9), None),
+        'mixup': (None, BatchMixup(10)),
+        'cutmix': (None, BatchCutMix(10)),
+    }
+    for name, (augment, mix) in later.items():
+        loader = DeviceLoader.from_dataset(subset, batch, augment=augment,
+                                           mix=mix, shuffle=True, ctx=device)
+        passes[f'{name}_batched'] = loader_pass(loader)
+        notes[f'{name}_batched'] = (
+            f'd2l DeviceLoader, {type(augment or mix).__name__} on {device}')
     cases = median_rates(passes, repeats)
 
     # Training alone, with MXNet's own OpenMP thread count on x86 (half
