@@ -5,6 +5,7 @@ SHELL := /bin/bash
 
 VENV ?= .venv
 PY := $(VENV)/bin/python
+VENV_MARK := $(VENV)/.d2l-installed
 BUILD ?= _build
 CHAPTER := chapter_image_augmentation/image_augmentation.ipynb
 SHARED ?= ../shared
@@ -31,10 +32,13 @@ ifneq ($(CUDA_LD_PATH),)
 export LD_LIBRARY_PATH := $(CUDA_LD_PATH)$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
 endif
 
-.PHONY: help install kernel data test run lab html bench record figures clean
+.PHONY: help install kernel venv clean-venv data test run lab html bench \
+	record figures clean
 
 help:
 	@echo 'make install   create .venv with the pinned MXNet stack and kernel'
+	@echo '               (PYTHON=python3.10 to choose; Python 3.10 or 3.11)'
+	@echo 'make clean-venv  remove .venv, to start over with `make install`'
 	@echo 'make test      unit tests, the notebook under nbval, the HTML page'
 	@echo 'make run       execute the chapter into $(BUILD)/'
 	@echo 'make lab       open the chapter in JupyterLab'
@@ -44,24 +48,24 @@ help:
 	@echo 'make figures   exercise figure and table from results/'
 	@echo 'make data      put CIFAR-10 into $(CIFAR_DIR) from $(SHARED)'
 
+# tools/prepare_venv.sh picks the Python (PYTHON=... to choose) and
+# replaces a venv that a failed install left behind; `make kernel`, the
+# last step, marks the venv complete ($(VENV_MARK)).
 install:
-	@python=$$(tools/find_python.sh) || exit 1; \
-	if [ ! -x $(PY) ]; then \
-		echo "creating $(VENV) with $$python"; $$python -m venv $(VENV); \
-	fi
-	$(PY) -m pip install -q --upgrade pip setuptools wheel
-	$(PY) -m pip install -q -c constraints.txt -r requirements.txt \
+	@tools/prepare_venv.sh $(VENV)
+	@$(PY) -m pip install -q --upgrade pip setuptools wheel
+	@$(PY) -m pip install -q -c constraints.txt -r requirements.txt \
 		$(MXNET)==$(MXNET_VERSION)
 	@if [ "$(MXNET)" = mxnet-cu112 ]; then \
 		$(PY) -m pip install -q -r requirements-cuda.txt; fi
-	$(PY) -m pip install -q --no-deps -e .
+	@$(PY) -m pip install -q --no-deps -e .
 	@# A fresh make reads the CUDA library folders just installed.
 	@$(MAKE) --no-print-directory kernel
 
 # The Jupyter kernel and the venv's activate script get the CUDA library
 # path too; then MXNet must import.
 kernel:
-	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) \
+	@$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) \
 		--display-name 'Python 3 (d2l, MXNet 1.9.1)' \
 		$(if $(CUDA_LD_PATH),--env LD_LIBRARY_PATH $(CUDA_LD_PATH)) \
 		>/dev/null
@@ -69,11 +73,21 @@ kernel:
 			! grep -q 'd2l: CUDA' $(VENV)/bin/activate; then \
 		echo 'export LD_LIBRARY_PATH=$(CUDA_LD_PATH)$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH}  # d2l: CUDA' \
 			>> $(VENV)/bin/activate; fi
-	$(PY) tools/check_install.py
+	@$(PY) tools/check_install.py
+	@touch $(VENV_MARK)
+
+# Every target that runs the venv's tools first checks it is complete.
+venv:
+	@[ -f $(VENV_MARK) ] || { echo "make: $(VENV) is missing or" \
+		'incomplete: run `make install` first.' >&2; exit 1; }
+
+# Start over: `make clean-venv install`.
+clean-venv:
+	rm -rf $(VENV)
 
 # CIFAR-10 cannot be downloaded here: write the real images from the copy
 # in ../shared when the dataset is not in place yet.
-data:
+data: venv
 	@if [ -f $(CIFAR_DIR)/test_batch.bin ]; then \
 		echo "CIFAR-10 is in $(CIFAR_DIR)"; \
 	elif [ -f $(SHARED)/data/cifar10/prepare.py ]; then \
@@ -82,25 +96,25 @@ data:
 		echo "CIFAR-10 is not in $(CIFAR_DIR); d2l.CIFAR10 will download it"; \
 	fi
 
-test: data html
+test: venv data html
 	$(PY) -m pytest tests $(CHAPTER) --nbval \
 		--sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 3600
 
-run: data
+run: venv data
 	$(PY) tools/run_notebook.py $(CHAPTER) $(BUILD)
 
 # Containers often run as root, which JupyterLab refuses without a flag.
-lab:
+lab: venv
 	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) \
 		$(CHAPTER)
 
-html:
+html: venv
 	@mkdir -p $(BUILD)
 	$(VENV)/bin/jupyter nbconvert --to html --embed-images \
 		--template-file tools/chapter.html.j2 --output-dir $(BUILD) \
 		$(CHAPTER)
 
-bench: data
+bench: venv data
 	$(PY) tools/bench.py --out $(BUILD)/bench.json
 
 # Keep the last `make run` as the committed chapter and Exercise 1's record.
@@ -110,7 +124,7 @@ record:
 	cp $(BUILD)/exercise1.json results/exercise1.json
 	$(MAKE) figures
 
-figures:
+figures: venv
 	$(PY) tools/exercise_figures.py results/exercise1.json \
 		img/exercise1.png README.md
 
