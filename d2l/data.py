@@ -34,6 +34,22 @@ _TEXT_LABELS = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog',
 _NOTED = set()
 
 
+def _shown(path):
+    """`path` as a note shows it: under $MXNET_HOME or ~, not the machine's.
+
+    Notes land in notebook outputs that get committed; the folder the
+    reader set or MXNet's default says as much without naming the machine.
+    """
+    path = os.path.abspath(path)
+    for name, base in (('$MXNET_HOME', os.environ.get('MXNET_HOME')),
+                       ('~', os.path.expanduser('~'))):
+        if base and os.path.commonpath([path, os.path.abspath(base)]) == \
+                os.path.abspath(base):
+            rel = os.path.relpath(path, base)
+            return name if rel == '.' else f'{name}/{rel}'
+    return path
+
+
 class CIFAR10FileError(ValueError):
     """A CIFAR-10 batch file or archive that cannot be used as it is."""
 
@@ -71,7 +87,8 @@ class CIFAR10(vision.CIFAR10):
         # Once per process and set of files: a notebook opens them often.
         if differ and (self._root, *differ) not in _NOTED:
             _NOTED.add((self._root, *differ))
-            print(f'd2l: using {", ".join(differ)} from {self._root}: '
+            print(f'd2l: using {", ".join(differ)} from '
+                  f'{_shown(self._root)}: '
                   f'well-formed, but not the official CIFAR-10 release '
                   f'(SHA1 differs).')
         data, label = zip(*map(self._read_batch, paths))
@@ -158,7 +175,7 @@ class CIFAR10(vision.CIFAR10):
         url = _get_repo_file_url(f'gluon/dataset/{self._namespace}',
                                  archive_name)
         # On stdout like d2l's other notes, which nbval's sanitizer drops.
-        print(f'd2l: downloading {url} into {self._root}')
+        print(f'd2l: downloading {url} into {_shown(self._root)}')
         # A private folder holds the partial file and whatever Gluon leaves.
         tmp_dir = tempfile.mkdtemp(prefix='.download-', dir=self._root)
         try:

@@ -377,3 +377,23 @@ def test_real_cifar10(train, size):
     assert X.shape == (size, 32, 32, 3) and X.dtype == np.uint8
     assert y.shape == (size,) and y.dtype == np.int32
     assert np.array_equal(np.unique(y), np.arange(10))
+
+
+@pytest.mark.parametrize('home, shown', [
+    ('mxnet-home', '$MXNET_HOME/datasets/cifar10'),
+    (None, '~/cifar10')])
+def test_note_names_no_path_of_this_machine(tmp_path, small, capsys,
+                                            monkeypatch, home, shown):
+    # Notes land in committed outputs: the folder is named as the reader
+    # set it ($MXNET_HOME) or under ~, never as /root/... or /home/....
+    monkeypatch.setenv('HOME', str(tmp_path))
+    if home:
+        monkeypatch.setenv('MXNET_HOME', str(tmp_path / home))
+        root = tmp_path / home / 'datasets' / 'cifar10'
+    else:
+        monkeypatch.delenv('MXNET_HOME', raising=False)
+        root = tmp_path / 'cifar10'
+    write_batches(root, batches(small))
+    data.CIFAR10(root=str(root), train=False)
+    note = capsys.readouterr().out
+    assert f'from {shown}: ' in note and str(tmp_path) not in note
