@@ -8,6 +8,10 @@ PY := $(VENV)/bin/python
 VENV_MARK := $(VENV)/.d2l-installed
 BUILD ?= _build
 CHAPTER := chapter_image_augmentation/image_augmentation.ipynb
+RUN := $(BUILD)/image_augmentation.ipynb
+# The notebook `make html` renders: the committed chapter unless told,
+# e.g. `make html NB=$(RUN)` for the reader's own `make run`.
+NB ?= $(CHAPTER)
 SHARED ?= ../shared
 KERNEL := d2l-mxnet
 
@@ -39,12 +43,15 @@ help:
 	@echo 'make install   create .venv with the pinned MXNet stack and kernel'
 	@echo '               (PYTHON=python3.10 to choose; Python 3.10 or 3.11)'
 	@echo 'make clean-venv  remove .venv, to start over with `make install`'
-	@echo 'make test      unit tests, the notebook under nbval, the HTML page'
-	@echo 'make run       execute the chapter into $(BUILD)/'
-	@echo 'make lab       open the chapter in JupyterLab'
-	@echo 'make html      render the chapter to $(BUILD)/image_augmentation.html'
+	@echo 'make test      unit tests, the committed chapter under nbval, its page'
+	@echo 'make run       execute the committed chapter into $(RUN)'
+	@echo '               (kept only if every cell succeeds)'
+	@echo 'make lab       open the committed chapter in JupyterLab'
+	@echo 'make html      render $(NB) to $(BUILD)/'
+	@echo '               (`make html NB=$(RUN)` renders your own run)'
 	@echo 'make bench     input-pipeline benchmark -> $(BUILD)/bench.json'
-	@echo 'make record    keep the last `make run` as the committed chapter'
+	@echo 'make record    make $(RUN) (if it ran without errors) the'
+	@echo '               committed chapter, with its Exercise 1 record'
 	@echo 'make figures   exercise figure and table from results/'
 	@echo 'make data      put CIFAR-10 into $(CIFAR_DIR) from $(SHARED)'
 
@@ -86,14 +93,15 @@ clean-venv:
 	rm -rf $(VENV)
 
 # CIFAR-10 cannot be downloaded here: write the real images from the copy
-# in ../shared when the dataset is not in place yet.
+# in ../shared when the dataset is not in place yet; without that copy,
+# download it now, so that a failure is one error before any test runs.
 data: venv
 	@if [ -f $(CIFAR_DIR)/test_batch.bin ]; then \
 		echo "CIFAR-10 is in $(CIFAR_DIR)"; \
 	elif [ -f $(SHARED)/data/cifar10/prepare.py ]; then \
 		$(PY) $(SHARED)/data/cifar10/prepare.py $(CIFAR_DIR); \
 	else \
-		echo "CIFAR-10 is not in $(CIFAR_DIR); d2l.CIFAR10 will download it"; \
+		$(PY) tools/fetch_cifar10.py; \
 	fi
 
 test: venv data html
@@ -112,14 +120,16 @@ html: venv
 	@mkdir -p $(BUILD)
 	$(VENV)/bin/jupyter nbconvert --to html --embed-images \
 		--template-file tools/chapter.html.j2 --output-dir $(BUILD) \
-		$(CHAPTER)
+		$(NB)
 
 bench: venv data
 	$(PY) tools/bench.py --out $(BUILD)/bench.json
 
-# Keep the last `make run` as the committed chapter and Exercise 1's record.
-record:
-	cp $(BUILD)/image_augmentation.ipynb $(CHAPTER)
+# Keep the last `make run` as the committed chapter and Exercise 1's record,
+# only if it ran without errors and the record comes from that same run.
+record: venv
+	$(PY) tools/check_run.py $(RUN) $(BUILD)/exercise1.json
+	cp $(RUN) $(CHAPTER)
 	mkdir -p results
 	cp $(BUILD)/exercise1.json results/exercise1.json
 	$(MAKE) figures

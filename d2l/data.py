@@ -24,8 +24,12 @@ from mxnet.gluon.data import vision
 from mxnet.gluon.utils import _get_repo_file_url, check_sha1, download
 from mxnet.util import is_np_array
 
-# This project's offline route, run from the repository root.
+# This project's offline route, run from the repository root; advised
+# only where that copy exists.
 _PREPARE = 'python3 ../shared/data/cifar10/prepare.py'
+_PREPARE_PY = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                           os.pardir, os.pardir, 'shared', 'data', 'cifar10',
+                           'prepare.py')
 _TEXT_LABELS = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog',
                 'frog', 'horse', 'ship', 'truck')
 
@@ -102,13 +106,19 @@ class CIFAR10(vision.CIFAR10):
     def _path(self, name):
         return os.path.join(self._root, name)
 
+    def _offline(self, text):
+        """`text` naming `{command}` that writes the files offline, or ''."""
+        if not os.path.exists(_PREPARE_PY):
+            return ''
+        return text.format(command=f'`{_PREPARE} {self._root}`')
+
     def _check_size(self, path, size, archive=None):
         expected = self.num_records * self.record_bytes
         if size == expected:
             return
         where, fix = path, (f'delete it and provide it again (from '
-                            f'{self._archive_file[0]} or with `{_PREPARE} '
-                            f'{self._root}`)')
+                            f'{self._archive_file[0]}'
+                            f'{self._offline(" or with {command}")})')
         if archive:
             where = f'{path} in {archive}'
             fix = 'delete the archive and provide the official one'
@@ -193,8 +203,8 @@ class CIFAR10(vision.CIFAR10):
                 f'{", ".join(names)}) and downloading it failed ({reason}). '
                 f'Put {files[0]} ... {files[-2]} and {files[-1]}, or '
                 f'{archive_name}, into that folder, or set MXNET_HOME to a '
-                f'folder whose datasets/cifar10 holds them; offline, '
-                f'`{_PREPARE} {self._root}` writes them.') from None
+                f'folder whose datasets/cifar10 holds them'
+                f'{self._offline("; offline, {command} writes them")}.') from None
         finally:
             shutil.rmtree(tmp_dir, ignore_errors=True)
 

@@ -59,6 +59,10 @@ def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5):
         plt.tight_layout()  # Room for the titles between the rows.
 
 
+# The key of Animator's progress line in a display message's transient data.
+TRANSIENT_PROGRESS = 'd2l_progress'
+
+
 class Animator:
     """Plot data points as they arrive: live in Jupyter, text elsewhere."""
 
@@ -102,26 +106,30 @@ class Animator:
                 self.X[i].append(a)
                 self.Y[i].append(b)
         if _in_notebook():
-            self._draw()
+            self._draw(self._line(x[0], y))
         else:
-            self._print(x[0], y)
+            print(self._line(x[0], y), flush=True)
 
-    def _draw(self):
+    def _draw(self, line):
         self.axes.cla()
         for x, y, fmt in zip(self.X, self.Y, self.fmts):
             self.axes.plot(x, y, fmt)
         self.config_axes()
         # Update one display in place instead of clear_output(): the
-        # notebook keeps a single figure, which nbval can compare.
+        # notebook keeps a single figure, which nbval can compare. The
+        # text line rides along as transient data, which notebooks do not
+        # keep: tools/run_notebook.py shows it in the terminal.
         from IPython import display
+        transient = {TRANSIENT_PROGRESS: line}
         if self.handle is None:
-            self.handle = display.display(self.fig, display_id=True)
+            self.handle = display.display(self.fig, display_id=True,
+                                          transient=transient)
         else:
-            self.handle.update(self.fig)
+            self.handle.update(self.fig, transient=transient)
 
-    def _print(self, x, y):
+    def _line(self, x, y):
         names = self.legend or [f'y{i}' for i in range(len(y))]
         values = ', '.join(f'{name} {value:.3f}'
                            for name, value in zip(names, y)
                            if value is not None)
-        print(f'{self.xlabel} {x:.2f}: {values}', flush=True)
+        return f'{self.xlabel} {x:.2f}: {values}'

@@ -151,7 +151,15 @@ def test_truncated_file_is_named_and_kept(tmp_path, monkeypatch, n,
     assert listing(tmp_path) == before
 
 
-def test_offline_and_missing_gives_one_clear_error(tmp_path, monkeypatch):
+@pytest.mark.parametrize('shared', [True, False], ids=['shared', 'alone'])
+def test_offline_and_missing_gives_one_clear_error(tmp_path, monkeypatch,
+                                                   shared):
+    # The ../shared route is advised only where that copy exists.
+    prepare = tmp_path / 'shared' / 'prepare.py'
+    if shared:
+        prepare.parent.mkdir()
+        prepare.touch()
+    monkeypatch.setattr(data, '_PREPARE_PY', str(prepare))
     calls = []
 
     def download(url, path=None, sha1_hash=None, **kwargs):
@@ -165,9 +173,10 @@ def test_offline_and_missing_gives_one_clear_error(tmp_path, monkeypatch):
     with pytest.raises(data.CIFAR10NotFoundError) as error:
         data.CIFAR10(root=str(root))
     message = str(error.value)
-    for text in [str(root), *NAMES, ARCHIVE, 'MXNET_HOME', 'prepare.py',
+    for text in [str(root), *NAMES, ARCHIVE, 'MXNET_HOME',
                  'ConnectionError']:
         assert text in message
+    assert ('../shared/data/cifar10/prepare.py' in message) == shared
     assert error.value.__cause__ is None
     assert error.value.__suppress_context__
     assert len(calls) == 1 and listing(root) == []

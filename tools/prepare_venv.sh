@@ -6,7 +6,7 @@
 set -euo pipefail
 venv=$1
 mark=$venv/.d2l-installed
-python=$(tools/find_python.sh)
+python=$("$(dirname "$0")/find_python.sh")
 if [ -d "$venv" ] && [ ! -f "$mark" ]; then
     echo "removing $venv: no \`make install\` finished in it; making it anew"
     rm -rf "$venv"
