@@ -42,6 +42,8 @@ def _makefile_mxnet_version():
 def test_environment_yml_matches_requirements_and_makefile():
     env = yaml.safe_load((ROOT / 'environment.yml').read_text())
     pip = next(d['pip'] for d in env['dependencies'] if isinstance(d, dict))
+    # Everything under the named pins is held as `make install` holds it.
+    assert '-c constraints.txt' in pip
     expected = _pins((ROOT / 'requirements.txt').read_text().splitlines())
     expected['mxnet'] = _makefile_mxnet_version()
     assert _pins(pip) == expected
