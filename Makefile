@@ -36,8 +36,8 @@ ifneq ($(CUDA_LD_PATH),)
 export LD_LIBRARY_PATH := $(CUDA_LD_PATH)$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
 endif
 
-.PHONY: help install kernel venv clean-venv data test run lab html bench \
-	record figures clean
+.PHONY: help install kernel venv clean-venv data test run trust lab html \
+	bench record figures clean
 
 help:
 	@echo 'make install   create .venv with the pinned MXNet stack and kernel'
@@ -111,8 +111,14 @@ test: venv data html
 run: venv data
 	$(PY) tools/run_notebook.py $(CHAPTER) $(BUILD)
 
+# JupyterLab trusts a notebook's figures only if it was signed on this
+# machine (a secret in the Jupyter data folder): sign the chapter, and
+# the reader's own run, before opening them.
+trust: venv
+	@$(VENV)/bin/jupyter trust $(CHAPTER) $(wildcard $(RUN)) >/dev/null
+
 # Containers often run as root, which JupyterLab refuses without a flag.
-lab: venv
+lab: venv trust
 	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) \
 		$(CHAPTER)
 

@@ -210,3 +210,19 @@ def test_make_test_without_data_stops_with_one_error(tmp_path):
     # The ../shared route is advised only where that copy exists.
     shared = ROOT.parent / 'shared' / 'data' / 'cifar10' / 'prepare.py'
     assert ('../shared' in out.stderr) == shared.exists()
+
+
+def test_make_trust_signs_the_chapter_for_jupyterlab(tmp_path):
+    # Figures are display_data, which JupyterLab trusts only in a notebook
+    # signed with this machine's secret: unsigned, it says "not trusted".
+    from nbformat.sign import NotebookNotary
+    import nbformat
+    chapter = ROOT / 'chapter_image_augmentation' / 'image_augmentation.ipynb'
+    nb = nbformat.read(chapter, as_version=4)
+    notary = NotebookNotary(data_dir=str(tmp_path))
+    assert not notary.check_signature(nb)
+    out = subprocess.run(['make', '-s', 'trust'], capture_output=True,
+                         text=True, cwd=ROOT,
+                         env={**os.environ, 'JUPYTER_DATA_DIR': str(tmp_path)})
+    assert out.returncode == 0, out.stderr
+    assert NotebookNotary(data_dir=str(tmp_path)).check_signature(nb)
