@@ -49,7 +49,7 @@ def browser():
     try:
         WebDriverWait(driver, 120).until(lambda d: d.execute_script(
             "return document.readyState === 'complete' && "
-            "document.querySelectorAll('.jp-Notebook > .jp-Cell').length"
+            "document.querySelectorAll('.jp-Cell').length"
             ) == cells)
     except TimeoutException:
         found = driver.execute_script(
