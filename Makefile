@@ -43,7 +43,7 @@ help:
 	@echo 'make install   create .venv with the pinned MXNet stack and kernel'
 	@echo '               (PYTHON=python3.10 to choose; Python 3.10 or 3.11)'
 	@echo 'make clean-venv  remove .venv, to start over with `make install`'
-	@echo 'make test      unit tests, the committed chapter under nbval, its page'
+	@echo 'make test      unit tests, the committed chapter (nbval), its page'
 	@echo 'make run       execute the committed chapter into $(RUN)'
 	@echo '               (kept only if every cell succeeds)'
 	@echo 'make lab       open the committed chapter in JupyterLab'
@@ -122,11 +122,17 @@ lab: venv trust
 	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) \
 		$(CHAPTER)
 
+# Written to a private folder, then moved into place whole: a browser (or
+# the page test) never reads a page that is half written.
 html: venv
 	@mkdir -p $(BUILD)
-	$(VENV)/bin/jupyter nbconvert --to html --embed-images \
-		--template-file tools/chapter.html.j2 --output-dir $(BUILD) \
-		$(NB)
+	@tmp=$$(mktemp -d $(BUILD)/.html.XXXXXX) && \
+	$(VENV)/bin/jupyter nbconvert --log-level WARN --to html \
+		--embed-images --template-file tools/chapter.html.j2 \
+		--output-dir $$tmp $(NB) && \
+	mv $$tmp/*.html $(BUILD)/ && \
+	echo "wrote $(BUILD)/$$(basename $(NB) .ipynb).html"; \
+	status=$$?; rm -rf $$tmp; exit $$status
 
 bench: venv data
 	$(PY) tools/bench.py --out $(BUILD)/bench.json

@@ -204,7 +204,8 @@ class CIFAR10(vision.CIFAR10):
                 f'Put {files[0]} ... {files[-2]} and {files[-1]}, or '
                 f'{archive_name}, into that folder, or set MXNET_HOME to a '
                 f'folder whose datasets/cifar10 holds them'
-                f'{self._offline("; offline, {command} writes them")}.') from None
+                f'{self._offline("; offline, {command} writes them")}.'
+            ) from None
         finally:
             shutil.rmtree(tmp_dir, ignore_errors=True)
 

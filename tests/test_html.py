@@ -47,7 +47,7 @@ def browser():
     # only once the document is complete and holds every notebook cell.
     cells = len(_notebook().cells)
     try:
-        WebDriverWait(driver, 120).until(lambda d: d.execute_script(
+        WebDriverWait(driver, 30).until(lambda d: d.execute_script(
             "return document.readyState === 'complete' && "
             "document.querySelectorAll('.jp-Cell').length"
             ) == cells)
@@ -56,7 +56,7 @@ def browser():
             "return document.querySelectorAll('.jp-Cell').length")
         driver.quit()
         pytest.fail(f'{PAGE} did not finish loading: {found} of {cells} '
-                    f'cells after 120 s')
+                    f'cells after 30 s')
     yield driver
     driver.quit()
 

@@ -221,8 +221,8 @@ def test_make_trust_signs_the_chapter_for_jupyterlab(tmp_path):
     nb = nbformat.read(chapter, as_version=4)
     notary = NotebookNotary(data_dir=str(tmp_path))
     assert not notary.check_signature(nb)
+    env = {**os.environ, 'JUPYTER_DATA_DIR': str(tmp_path)}
     out = subprocess.run(['make', '-s', 'trust'], capture_output=True,
-                         text=True, cwd=ROOT,
-                         env={**os.environ, 'JUPYTER_DATA_DIR': str(tmp_path)})
+                         text=True, cwd=ROOT, env=env)
     assert out.returncode == 0, out.stderr
     assert NotebookNotary(data_dir=str(tmp_path)).check_signature(nb)

@@ -1,4 +1,4 @@
-"""`make run` and `make record`: failures say so and keep the last good run."""
+"""`make run` and `make record`: failures say so, the last good run stays."""
 import json
 import os
 import pathlib

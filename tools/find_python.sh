@@ -3,7 +3,7 @@
 # numpy 1.23.5, the last numpy that MXNet 1.9.1 imports with, has no wheels
 # past 3.11; matplotlib 3.10 and pytest 9, among our pins, need 3.10.
 # PYTHON=... names the one to use: if it is not usable, that is an error.
-supported='import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 11))'
+supported='import sys; sys.exit(not (3, 10) <= sys.version_info < (3, 12))'
 if [ -n "${PYTHON:-}" ]; then
     if ! command -v "$PYTHON" >/dev/null; then
         echo "make install: PYTHON=$PYTHON: no such interpreter; name an" \
