@@ -42,7 +42,7 @@ def test_failed_run_exits_nonzero_names_cell_and_keeps_last_good(
                          "raise ValueError('bogus budget')", 'x'), out)
     assert bad.returncode != 0
     assert 'code cell 2 of 3' in bad.stderr
-    assert 'raise ValueError' in bad.stderr
+    assert 'ValueError: bogus budget' in bad.stderr
     assert 'executed notebook' not in bad.stdout
     assert (out / 'nb.ipynb').read_text() == kept
     failed = nbformat.read(out / 'nb.failed.ipynb', 4)
@@ -95,6 +95,12 @@ def test_record_refuses_a_record_from_another_run(tmp_path):
 def test_record_refuses_a_notebook_not_from_make_run(tmp_path):
     found = _recorded(tmp_path, None, None)
     assert len(found) == 1 and 'no run id' in found[0]
+
+
+def test_record_without_a_run_says_so(tmp_path):
+    found = check_run.problems(tmp_path / 'nb.ipynb', tmp_path / 'r.json')
+    assert found == [f'{tmp_path}/nb.ipynb is missing: no `make run` has '
+                     f'finished']
 
 
 def test_make_record_copies_nothing_when_refused(tmp_path):

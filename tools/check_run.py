@@ -14,7 +14,10 @@ import nbformat
 
 def problems(notebook_path, record_path):
     """What makes the pair unfit to record, as sentences (none: fit)."""
-    nb = nbformat.read(notebook_path, as_version=4)
+    try:
+        nb = nbformat.read(notebook_path, as_version=4)
+    except OSError:
+        return [f'{notebook_path} is missing: no `make run` has finished']
     found = []
     code = [c for c in nb.cells if c.cell_type == 'code']
     for number, cell in enumerate(code, 1):

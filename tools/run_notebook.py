@@ -86,11 +86,11 @@ def main(path, outdir):
         client.execute()
     except (CellExecutionError, DeadKernelError) as err:
         nbformat.write(nb, failed)
-        kind = ('the kernel died' if isinstance(err, DeadKernelError)
-                else 'it raised an error')
-        sys.exit(f'run_notebook: {client.current} failed: {kind} (see '
-                 f'above). The run as far as it got is in {failed}; '
-                 f'{target} was left as it was.')
+        why = ('the kernel died' if isinstance(err, DeadKernelError)
+               else f'{err.ename}: {err.evalue}')
+        sys.exit(f'run_notebook: {client.current} failed ({why}). The run '
+                 f'as far as it got is in {failed}; {target} was left as '
+                 f'it was.')
     nb.metadata['d2l'] = {'run_id': run_id}
     # Written in full under another name first: an interrupted write
     # leaves the last good copy in place.
