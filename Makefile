@@ -46,14 +46,15 @@ help:
 	@echo 'make test      unit tests, the committed chapter (nbval), its page'
 	@echo 'make run       execute the committed chapter into $(RUN)'
 	@echo '               (kept only if every cell succeeds)'
-	@echo 'make lab       open the committed chapter in JupyterLab'
+	@echo 'make lab       open the committed chapter in JupyterLab (trusted)'
 	@echo 'make html      render $(NB) to $(BUILD)/'
 	@echo '               (`make html NB=$(RUN)` renders your own run)'
 	@echo 'make bench     input-pipeline benchmark -> $(BUILD)/bench.json'
 	@echo 'make record    make $(RUN) (if it ran without errors) the'
 	@echo '               committed chapter, with its Exercise 1 record'
 	@echo 'make figures   exercise figure and table from results/'
-	@echo 'make data      put CIFAR-10 into $(CIFAR_DIR) from $(SHARED)'
+	@echo 'make data      put CIFAR-10 into $(CIFAR_DIR) (from $(SHARED) or'
+	@echo '               by download)'
 
 # tools/prepare_venv.sh picks the Python (PYTHON=... to choose) and
 # replaces a venv that a failed install left behind; `make kernel`, the
