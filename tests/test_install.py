@@ -82,9 +82,9 @@ def _fake_python(folder, name, version):
     """A script answering like a Python `version` would: by exit code."""
     fake = folder / name
     ok = (3, 10) <= version <= (3, 11)
-    fake.write_text(f'#!/bin/sh\n[ "$1" = --version ] && '
-                    f'echo Python {version[0]}.{version[1]}.0 && exit 0\n'
-                    f'exit {0 if ok else 1}\n')
+    fake.write_text(f'#!/bin/sh\ncase "$2" in *python_version*) '
+                    f'echo {version[0]}.{version[1]}.0;; *) exit '
+                    f'{0 if ok else 1};; esac\n')
     fake.chmod(0o755)
     return fake
 
@@ -120,12 +120,13 @@ def test_find_python_rejects_only_unsupported_versions(tmp_path):
     ('python3.12', 'is Python 3.12.0; MXNet 1.9.1 and the pinned packages '
                    'need Python 3.10 or 3.11'),
     ('python3.9', 'is Python 3.9.0'),
-    ('/no/such/python3.11', 'no such interpreter')])
+    ('/no/such/python3.11', 'no such interpreter'),
+    ('false', 'does not run')])
 def test_python_named_but_unusable_is_an_error_not_a_fallback(
         tmp_path, named, says):
     # A usable python3.11 is on PATH, yet PYTHON= must not fall back to it.
     _fake_python(tmp_path, 'python3.11', (3, 11))
-    if not named.startswith('/'):
+    if named.startswith('python'):
         _fake_python(tmp_path, named, tuple(
             int(v) for v in named[len('python'):].split('.')))
     out = _find_python(tmp_path, named)

@@ -11,8 +11,11 @@ if [ -n "${PYTHON:-}" ]; then
         exit 1
     fi
     if ! "$PYTHON" -c "$supported" 2>/dev/null; then
-        version=$("$PYTHON" --version 2>&1)
-        echo "make install: PYTHON=$PYTHON is ${version:-not a Python};" \
+        version=$("$PYTHON" -c \
+            'import platform; print(platform.python_version())' 2>/dev/null)
+        echo "make install: PYTHON=$PYTHON" \
+             "$([ -n "$version" ] && echo "is Python $version" ||
+                echo 'does not run');" \
              'MXNet 1.9.1 and the pinned packages need Python 3.10 or' \
              '3.11.' >&2
         exit 1
