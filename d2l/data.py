@@ -65,12 +65,12 @@ class CIFAR10NotFoundError(FileNotFoundError):
 class CIFAR10(vision.CIFAR10):
     """Gluon's CIFAR10 that also takes local copies and works offline.
 
-    Batch files are checked by size, not SHA1, so a well-formed copy that
-    differs from the official release (such as the one prepare.py writes)
-    is used, with a one-line note. Missing files come from
-    `cifar-10-binary.tar.gz` in the root (official or MXNet's flat layout),
-    else from Gluon's repository. Files in the root are never overwritten
-    or deleted.
+    Batch files are checked by size and content (labels, classes, images),
+    not SHA1, so a well-formed copy that differs from the official release
+    (such as the one prepare.py writes) is used, with a one-line note.
+    Missing files come from `cifar-10-binary.tar.gz` in the root (official
+    or MXNet's flat layout), else from Gluon's repository. Files in the
+    root are never overwritten or deleted.
     """
     num_records = 10000  # Per batch file.
     record_bytes = 1 + 3 * 32 * 32  # A label byte, then R, G, B planes.
@@ -86,6 +86,7 @@ class CIFAR10(vision.CIFAR10):
             self._extract([name for name, _ in self._train_data
                            + self._test_data
                            if not os.path.exists(self._path(name))])
+        data, label = zip(*map(self._read_batch, paths))
         differ = [name for name, sha1 in split
                   if not check_sha1(self._path(name), sha1)]
         # Once per process and set of files: a notebook opens them often.
@@ -95,7 +96,6 @@ class CIFAR10(vision.CIFAR10):
                   f'{_shown(self._root)}: '
                   f'well-formed, but not the official CIFAR-10 release '
                   f'(SHA1 differs).')
-        data, label = zip(*map(self._read_batch, paths))
         data, label = np.concatenate(data), np.concatenate(label)
         # As Gluon's CIFAR10 does, NumPy-compatible mode included.
         array_fn = mx_np.array if is_np_array() else nd.array
@@ -112,21 +112,68 @@ class CIFAR10(vision.CIFAR10):
             return ''
         return text.format(command=f'`{_PREPARE} {self._root}`')
 
+    def _read_batch(self, filename):
+        with open(filename, 'rb') as batch:
+            records = self._records(filename, batch.read())
+        images = records[:, 1:].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
+        return images, records[:, 0].astype(np.int32)
+
+    def _refuse(self, where, problem, archive=None):
+        """Raise the one error for a batch file that cannot be used."""
+        fix = (f'move it aside and provide it again (from '
+               f'{self._archive_file[0]}'
+               f'{self._offline(" or with {command}")})')
+        if archive:
+            where = f'{where} in {archive}'
+            fix = 'move the archive aside and provide the official one'
+        raise CIFAR10FileError(f'{where} {problem}: {fix}.')
+
     def _check_size(self, path, size, archive=None):
         expected = self.num_records * self.record_bytes
-        if size == expected:
-            return
-        where, fix = path, (f'delete it and provide it again (from '
-                            f'{self._archive_file[0]}'
-                            f'{self._offline(" or with {command}")})')
-        if archive:
-            where = f'{path} in {archive}'
-            fix = 'delete the archive and provide the official one'
-        raise CIFAR10FileError(
-            f'{where} has {size:,} bytes, not the {expected:,} '
-            f'({self.num_records:,} records of {self.record_bytes:,} bytes) '
-            f'of a CIFAR-10 batch file, so it is truncated or not CIFAR-10: '
-            f'{fix}.')
+        if size != expected:
+            self._refuse(path, (
+                f'has {size:,} bytes, not the {expected:,} '
+                f'({self.num_records:,} records of {self.record_bytes:,} '
+                f'bytes) of a CIFAR-10 batch file, so it is truncated or '
+                f'not CIFAR-10'), archive)
+
+    def _records(self, path, content, archive=None):
+        """Return `content` as records once it looks like CIFAR-10.
+
+        Cheap checks that any CIFAR-10 batch passes by a wide margin:
+        labels 0 to 9; in a full batch every class near a tenth of the
+        records (prepare.py's batches hold 945 to 1,074 of each, the
+        official test batch exactly 1,000); and images, not noise or text:
+        in the first 1,000 records neighbouring pixels across rows and down
+        columns are alike (similarity 0.92 to 0.94 in prepare.py's batches;
+        random bytes give 0, and R, G, B interleaved instead of in planes
+        about 0.37 down columns).
+        """
+        records = np.frombuffer(content, np.uint8).reshape(
+            -1, self.record_bytes)
+        bad = np.flatnonzero(records[:, 0] > 9)
+        if bad.size:
+            self._refuse(path, (
+                f'has label bytes outside 0 to 9 ({records[bad[0], 0]} in '
+                f'record {bad[0] + 1:,}; {bad.size:,} of {len(records):,} '
+                f'records), so it is not CIFAR-10 batch data'), archive)
+        share = len(records) / 10
+        counts = np.bincount(records[:, 0], minlength=10)
+        # Small files (as in tests) vary too much for counts to tell.
+        if share >= 100 and not (
+                share / 2 <= counts.min() and counts.max() <= share * 1.5):
+            self._refuse(path, (
+                f'holds {counts.min():,} to {counts.max():,} records per '
+                f'class, far from the {share:,.0f} of each that CIFAR-10 '
+                f'batches hold, so it is not CIFAR-10 batch data'), archive)
+        similarity = _neighbour_similarity(records[:1000, 1:])
+        if similarity < 0.5:
+            self._refuse(path, (
+                f'holds no 32 x 32 images in R, G, B planes: neighbouring '
+                f'pixels are too unlike (similarity {similarity:.2f}, '
+                f'CIFAR-10 about 0.9), so it is not CIFAR-10 batch data'),
+                archive)
+        return records
 
     def _extract(self, names):
         """Write the batch files `names` into the root from the archive."""
@@ -151,7 +198,9 @@ class CIFAR10(vision.CIFAR10):
                 for name in names:
                     member = members[name]
                     self._check_size(member.name, member.size, archive)
-                    self._write_new(tar.extractfile(member), name)
+                    content = tar.extractfile(member).read()
+                    self._records(member.name, content, archive)
+                    self._write_new(content, name)
         except (tarfile.TarError, EOFError, zlib.error,
                 gzip.BadGzipFile) as err:
             raise CIFAR10FileError(
@@ -168,12 +217,12 @@ class CIFAR10(vision.CIFAR10):
                 f'path leading outside {self._root}; nothing was extracted. '
                 f'Replace it with the official {self._archive_file[0]}.')
 
-    def _write_new(self, src, name):
-        # A temporary name first, so an interrupted copy leaves no batch.
+    def _write_new(self, content, name):
+        # A temporary name first, so an interrupted write leaves no batch.
         tmp = self._path(f'.{name}.{uuid.uuid4().hex}.part')
         try:
             with open(tmp, 'xb') as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
+                dst.write(content)
             os.replace(tmp, self._path(name))
         except BaseException:
             os.remove(tmp)
@@ -208,6 +257,22 @@ class CIFAR10(vision.CIFAR10):
             ) from None
         finally:
             shutil.rmtree(tmp_dir, ignore_errors=True)
+
+
+def _neighbour_similarity(pixels):
+    """How alike neighbouring pixels are in R, G, B planes of 32 x 32.
+
+    1 - E[(a - b)^2] / (2 Var), the worse of rows and columns: near 1 for
+    photographs, 0 for unrelated pixels (negative values, for pixels that
+    alternate, and constant pixels count as 0: no images either).
+    """
+    planes = pixels.reshape(-1, 3, 32, 32).astype(np.float32)
+    var = planes.var()
+    if var == 0:
+        return 0.0
+    across = np.square(np.diff(planes, axis=3)).mean()
+    down = np.square(np.diff(planes, axis=2)).mean()
+    return max(0.0, float(1 - max(across, down) / (2 * var)))
 
 
 def get_cifar10_labels(labels):
