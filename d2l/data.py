@@ -34,8 +34,15 @@ _TEXT_LABELS = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog',
                 'frog', 'horse', 'ship', 'truck')
 
 
-# The non-canonical files already noted, as (root, file names).
+# The situations already noted: (root, file names) of non-canonical files,
+# (workers that fit, workers wanted) of a small /dev/shm.
 _NOTED = set()
+# Where DataLoader workers put batches, and the room each gets there:
+# eight times the 7.5 MiB per worker that this chapter's loaders took at
+# most (batches of 256 CIFAR-10 images as float32, two prefetched per
+# worker; 6 MiB with 1 worker, 15 with 2, 27 with 4).
+_SHM = '/dev/shm'
+_SHM_PER_WORKER = 64 * 2**20
 
 
 def _shown(path):
@@ -293,6 +300,11 @@ def get_dataloader_workers():
     process instead, so keep hue at 0. Workers pay off only with cores to
     spare beyond the two that training keeps busy: on 2 cores a CNN
     trained at 305 images/s with 0 workers and at 292 with 2.
+
+    Workers hand batches over in /dev/shm, which containers keep small
+    (Docker: 64 MB), where a full one makes workers time out: each worker
+    gets `_SHM_PER_WORKER` of its free space, with a one-line note when
+    that limits them.
     """
     start = (multiprocessing.get_start_method(allow_none=True)
              or multiprocessing.get_all_start_methods()[0])
@@ -300,4 +312,19 @@ def get_dataloader_workers():
         return 0
     cores = (len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity')
              else os.cpu_count() or 1)
-    return max(0, min(4, cores - 2))
+    workers = max(0, min(4, cores - 2))
+    try:
+        stat = os.statvfs(_SHM)
+        free = stat.f_bavail * stat.f_frsize
+    except OSError:  # No /dev/shm: MXNet's shared memory cannot work.
+        free = 0
+    fit = free // _SHM_PER_WORKER
+    if fit < workers:
+        # Once per process and situation: a notebook asks often.
+        if (fit, workers) not in _NOTED:
+            _NOTED.add((fit, workers))
+            print(f'd2l: {_SHM} has {free / 2**20:,.0f} MiB free, room for '
+                  f'{fit} DataLoader workers, not {workers}; give the '
+                  f'container more (docker run --shm-size=8g or --ipc=host).')
+        workers = fit
+    return workers

@@ -386,13 +386,57 @@ def test_get_cifar10_labels():
     assert data.get_cifar10_labels(1) == ['automobile']
 
 
-@pytest.mark.parametrize('cores, workers',
-                         [(1, 0), (2, 0), (3, 1), (4, 2), (8, 4), (64, 4)])
-def test_dataloader_workers_leave_two_cores(monkeypatch, cores, workers):
-    monkeypatch.setattr(os, 'sched_getaffinity', lambda pid: range(cores))
+def shm_free(monkeypatch, mib):
+    """Simulate a /dev/shm with `mib` MiB free (None: there is none)."""
+    real = os.statvfs
+
+    def statvfs(path):
+        if path != '/dev/shm':
+            return real(path)
+        if mib is None:
+            raise FileNotFoundError(2, 'No such file or directory', path)
+        stat = list(real('/'))
+        stat[0] = stat[1] = 4096  # f_bsize, f_frsize
+        stat[4] = mib * 256  # f_bavail, in 4 KiB blocks
+        return os.statvfs_result(stat)
+    monkeypatch.setattr(os, 'statvfs', statvfs)
+    monkeypatch.setattr(data, '_NOTED', set())
+
+
+@pytest.fixture
+def forking(monkeypatch):
     monkeypatch.setattr(multiprocessing, 'get_start_method',
                         lambda allow_none=False: 'fork')
+
+
+@pytest.mark.parametrize('cores, workers',
+                         [(1, 0), (2, 0), (3, 1), (4, 2), (8, 4), (64, 4)])
+def test_dataloader_workers_leave_two_cores(monkeypatch, forking, capsys,
+                                            cores, workers):
+    monkeypatch.setattr(os, 'sched_getaffinity', lambda pid: range(cores))
+    shm_free(monkeypatch, 8192)  # docker run --shm-size=8g
     assert data.get_dataloader_workers() == workers
+    assert capsys.readouterr().out == ''
+
+
+@pytest.mark.parametrize('cores, mib, workers', [
+    (8, 64, 1), (8, 200, 3), (8, 63, 0), (8, None, 0), (16, 256, 4),
+    (3, 64, 1), (2, 0, 0)])
+def test_dataloader_workers_fit_into_dev_shm(monkeypatch, forking, capsys,
+                                             cores, mib, workers):
+    monkeypatch.setattr(os, 'sched_getaffinity', lambda pid: range(cores))
+    shm_free(monkeypatch, mib)
+    for _ in range(3):
+        assert data.get_dataloader_workers() == workers
+    wanted = min(4, cores - 2)
+    out = capsys.readouterr().out
+    if workers == wanted:
+        assert out == ''
+    else:  # One line, once per process.
+        assert out == (
+            f'd2l: /dev/shm has {mib or 0} MiB free, room for {workers} '
+            f'DataLoader workers, not {wanted}; give the container more '
+            f'(docker run --shm-size=8g or --ipc=host).\n')
 
 
 def test_no_dataloader_workers_without_fork(monkeypatch):
