@@ -17,8 +17,12 @@ KERNEL := d2l-mxnet
 
 # mxnet-cu112 where an NVIDIA driver answers, plain mxnet otherwise;
 # `make install MXNET=mxnet` (or mxnet-cu112) overrides the choice.
+# MXNET=system uses the MXNet that PYTHON already has (NVIDIA's container):
+# the venv sees that Python's packages, and pip neither installs nor
+# replaces mxnet, numpy (held at the version there) or CUDA libraries.
 MXNET ?= $(if $(shell nvidia-smi -L 2>/dev/null),mxnet-cu112,mxnet)
 MXNET_VERSION := 1.9.1
+SYSTEM := $(filter system,$(MXNET))
 
 # Gluon keeps CIFAR-10 in $MXNET_HOME/datasets/cifar10, as MXNet does.
 MXNET_HOME ?= $(HOME)/.mxnet
@@ -41,7 +45,8 @@ endif
 
 help:
 	@echo 'make install   create .venv with the pinned MXNet stack and kernel'
-	@echo '               (PYTHON=python3.10 to choose; Python 3.10 or 3.11)'
+	@echo '               (PYTHON=python3.10 to choose; Python 3.10 or 3.11;'
+	@echo '               MXNET=system: use the MXNet that PYTHON has)'
 	@echo 'make clean-venv  remove .venv, to start over with `make install`'
 	@echo 'make test      unit tests, the committed chapter (nbval), its page'
 	@echo 'make run       execute the committed chapter into $(RUN)'
@@ -60,10 +65,16 @@ help:
 # replaces a venv that a failed install left behind; `make kernel`, the
 # last step, marks the venv complete ($(VENV_MARK)).
 install:
-	@tools/prepare_venv.sh $(VENV)
+	@tools/prepare_venv.sh $(VENV) $(SYSTEM)
 	@$(PY) -m pip install -q --upgrade pip setuptools wheel
+ifeq ($(SYSTEM),)
 	@$(PY) -m pip install -q -c constraints.txt -r requirements.txt \
 		$(MXNET)==$(MXNET_VERSION)
+else
+	@$(PY) -m pip install -q -r <(grep -Eiv '^numpy==' requirements.txt) \
+		-c <(grep -Eiv '^(mxnet|numpy)==' constraints.txt; \
+			$(PY) -c 'import numpy; print(f"numpy=={numpy.__version__}")')
+endif
 	@if [ "$(MXNET)" = mxnet-cu112 ]; then \
 		$(PY) -m pip install -q -r requirements-cuda.txt; fi
 	@$(PY) -m pip install -q --no-deps -e .

@@ -72,10 +72,17 @@ def test_every_place_names_the_same_pythons():
         assert f'Python {old}' not in readme
 
 
+def _in_venv(module):
+    return (pathlib.Path(sys.prefix).resolve()
+            in pathlib.Path(module.__file__).resolve().parents)
+
+
 def test_installed_versions_are_the_pinned_ones():
     assert mxnet.__version__ == _makefile_mxnet_version()
-    assert numpy.__version__ == '1.23.5'
     assert f'{sys.version_info[0]}.{sys.version_info[1]}' in SUPPORTED
+    # With MXNET=system, numpy is the interpreter's, whatever its version.
+    if _in_venv(mxnet):
+        assert _in_venv(numpy) and numpy.__version__ == '1.23.5'
 
 
 def _fake_python(folder, name, version):
@@ -227,3 +234,98 @@ def test_make_trust_signs_the_chapter_for_jupyterlab(tmp_path):
                          text=True, cwd=ROOT, env=env)
     assert out.returncode == 0, out.stderr
     assert NotebookNotary(data_dir=str(tmp_path)).check_signature(nb)
+
+
+def _python310():
+    """A self-contained Python 3.10 (pyenv's) that can be copied, or None.
+
+    Not a system Python such as /usr's: its prefix is far too large.
+    """
+    found = sorted(pathlib.Path.home().glob('.pyenv/versions/3.10.*'))
+    return found[-1] if found else None
+
+
+def _project_copy(dest):
+    """The project's files as in the work tree, without .venv or _build."""
+    files = subprocess.run(
+        ['git', 'ls-files', '-co', '--exclude-standard', '-z'], cwd=ROOT,
+        capture_output=True, text=True, check=True).stdout.split('\0')
+    for name in filter(None, files):
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, dest / name)
+    return dest
+
+
+def _make_install_system(project, python, *args):
+    return subprocess.run(
+        ['make', 'install', 'MXNET=system', f'PYTHON={python}', *args],
+        cwd=project, capture_output=True, text=True, timeout=900)
+
+
+@pytest.mark.install
+@pytest.mark.skipif(_python310() is None, reason='no Python 3.10 here')
+def test_make_install_system_on_a_python_with_mxnet(tmp_path):
+    """NVIDIA's container in miniature: a Python 3.10 that has MXNet.
+
+    A copy of this machine's Python 3.10 gets mxnet and numpy; `make
+    install MXNET=system` must use them and leave that Python unchanged.
+    """
+    prefix = tmp_path / 'py310'
+    shutil.copytree(_python310(), prefix, symlinks=True,
+                    ignore=lambda folder, names: (
+                        ['test'] if folder.endswith('lib/python3.10')
+                        else []))
+    python = prefix / 'bin' / 'python3.10'
+    # Without mxnet there: one line, and no venv.
+    bare = _make_install_system(_project_copy(tmp_path / 'bare'), python)
+    assert bare.returncode != 0
+    assert bare.stderr.splitlines()[0] == (
+        f'make install MXNET=system: {python} cannot import mxnet '
+        f"(ModuleNotFoundError: No module named 'mxnet'); set PYTHON= to "
+        f'the Python that has MXNet 1.9.1, or leave out MXNET=system to '
+        f'install it from PyPI.')
+    assert not (tmp_path / 'bare' / '.venv').exists()
+
+    subprocess.run([str(python), '-m', 'pip', 'install', '-q',
+                    'mxnet==1.9.1', 'numpy==1.23.5'], check=True)
+    freeze = [str(python), '-m', 'pip', 'freeze']
+    before = subprocess.run(freeze, capture_output=True, text=True).stdout
+    project = _project_copy(tmp_path / 'project')
+    result = _make_install_system(project, python)
+    assert result.returncode == 0, result.stderr[-2000:]
+    site = prefix / 'lib' / 'python3.10' / 'site-packages'
+    assert (f'mxnet 1.9.1 from {site / "mxnet"} (system), built without '
+            f'CUDA\nnumpy 1.23.5 from {site / "numpy"} (system)\n'
+            f'd2l will train on [cpu(0)]\n') in result.stdout
+    venv_site = project / '.venv' / 'lib' / 'python3.10' / 'site-packages'
+    assert not [p.name for p in venv_site.iterdir()
+                if p.name.lower().startswith(('mxnet', 'numpy', 'nvidia'))]
+    # The venv has the pins; that Python has only what it had.
+    assert 'pillow==12.3.0' in subprocess.run(
+        [str(project / '.venv' / 'bin' / 'python'), '-m', 'pip', 'freeze'],
+        capture_output=True, text=True).stdout.lower()
+    assert subprocess.run(freeze, capture_output=True,
+                          text=True).stdout == before
+
+
+def test_system_mxnet_needs_a_venv_that_uses_it(tmp_path):
+    # A finished venv of the same Python, but with an mxnet of its own
+    # (made without MXNET=system): reusing it would not use that MXNet.
+    venv = tmp_path / 'venv'
+    (venv / 'bin').mkdir(parents=True)
+    (venv / '.d2l-installed').touch()
+    python = venv / 'bin' / 'python'
+    python.write_text(
+        '#!/bin/sh\ncase "$2" in *base_prefix*) echo '
+        f'{sys.base_prefix} {sys.version.split()[0]};; '
+        '*) echo /elsewhere/mxnet/__init__.py;; esac\n')
+    python.chmod(0o755)
+    out = subprocess.run(
+        ['/bin/bash', str(ROOT / 'tools' / 'prepare_venv.sh'), str(venv),
+         'system'], capture_output=True, text=True,
+        env={'PATH': os.environ['PATH'], 'PYTHON': sys.executable})
+    assert out.returncode == 1
+    assert out.stderr == (
+        f'make install MXNET=system: {venv} does not use the mxnet of '
+        f'{sys.executable}; run `make clean-venv` first.\n')
+    assert (venv / '.d2l-installed').exists()  # Nothing was touched.
