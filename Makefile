@@ -5,18 +5,29 @@ SHELL := /bin/bash
 
 VENV ?= .venv
 PY := $(VENV)/bin/python
+VENV_MARK := $(VENV)/.d2l-installed
 BUILD ?= _build
 CHAPTER := chapter_image_augmentation/image_augmentation.ipynb
 # The companion section: the augmentations that came after the chapter.
 BEYOND := chapter_image_augmentation/beyond_augmentation.ipynb
 NOTEBOOKS := $(CHAPTER) $(BEYOND)
+# What `make run` and `make run-beyond` write.
+RUN := $(BUILD)/image_augmentation.ipynb
+RUN_BEYOND := $(BUILD)/beyond_augmentation.ipynb
+# The notebooks `make html` renders: the committed ones unless told, e.g.
+# `make html NB=$(RUN)` for the reader's own `make run`.
+NB ?= $(NOTEBOOKS)
 SHARED ?= ../shared
 KERNEL := d2l-mxnet
 
 # mxnet-cu112 where an NVIDIA driver answers, plain mxnet otherwise;
 # `make install MXNET=mxnet` (or mxnet-cu112) overrides the choice.
+# MXNET=system uses the MXNet that PYTHON already has (NVIDIA's container):
+# the venv sees that Python's packages, and pip neither installs nor
+# replaces mxnet, numpy (held at the version there) or CUDA libraries.
 MXNET ?= $(if $(shell nvidia-smi -L 2>/dev/null),mxnet-cu112,mxnet)
 MXNET_VERSION := 1.9.1
+SYSTEM := $(filter system,$(MXNET))
 
 # Gluon keeps CIFAR-10 in $MXNET_HOME/datasets/cifar10, as MXNet does.
 MXNET_HOME ?= $(HOME)/.mxnet
@@ -34,37 +45,53 @@ ifneq ($(CUDA_LD_PATH),)
 export LD_LIBRARY_PATH := $(CUDA_LD_PATH)$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
 endif
 
-.PHONY: help install kernel data test run lab html bench record figures clean
+.PHONY: help install kernel venv clean-venv data test run run-beyond \
+	trust lab html bench record record-beyond figures clean
 
 help:
 	@echo 'make install   create .venv with the pinned MXNet stack and kernel'
-	@echo 'make test      unit tests, the notebook under nbval, the HTML page'
-	@echo 'make run       execute the chapter and its companion into $(BUILD)/'
-	@echo 'make lab       open the chapter in JupyterLab'
-	@echo 'make html      render both notebooks to $(BUILD)/*.html'
+	@echo '               (PYTHON=python3.10 to choose; Python 3.10 or 3.11;'
+	@echo '               MXNET=system: use the MXNet that PYTHON has)'
+	@echo 'make clean-venv  remove .venv, to start over with `make install`'
+	@echo 'make test      unit tests, both committed notebooks (nbval), pages'
+	@echo 'make run       execute the committed chapter into $(RUN)'
+	@echo '               (kept only if every cell succeeds)'
+	@echo 'make run-beyond  the same for the companion, into $(RUN_BEYOND)'
+	@echo 'make lab       open the committed chapter in JupyterLab (trusted)'
+	@echo 'make html      render $(NB) to $(BUILD)/'
+	@echo '               (`make html NB=$(RUN)` renders your own run)'
 	@echo 'make bench     input-pipeline benchmark -> $(BUILD)/bench.json'
-	@echo 'make record    keep the last `make run` as the committed chapter'
+	@echo 'make record    make $(RUN) (if it ran without errors) the'
+	@echo '               committed chapter, with its Exercise 1 record'
+	@echo 'make record-beyond  the same for $(RUN_BEYOND)'
 	@echo 'make figures   exercise figure and table from results/'
-	@echo 'make data      put CIFAR-10 into $(CIFAR_DIR) from $(SHARED)'
+	@echo 'make data      put CIFAR-10 into $(CIFAR_DIR) (from $(SHARED) or'
+	@echo '               by download)'
 
+# tools/prepare_venv.sh picks the Python (PYTHON=... to choose) and
+# replaces a venv that a failed install left behind; `make kernel`, the
+# last step, marks the venv complete ($(VENV_MARK)).
 install:
-	@python=$$(tools/find_python.sh) || exit 1; \
-	if [ ! -x $(PY) ]; then \
-		echo "creating $(VENV) with $$python"; $$python -m venv $(VENV); \
-	fi
-	$(PY) -m pip install -q --upgrade pip setuptools wheel
-	$(PY) -m pip install -q -c constraints.txt -r requirements.txt \
+	@tools/prepare_venv.sh $(VENV) $(SYSTEM)
+	@$(PY) -m pip install -q --upgrade pip setuptools wheel
+ifeq ($(SYSTEM),)
+	@$(PY) -m pip install -q -c constraints.txt -r requirements.txt \
 		$(MXNET)==$(MXNET_VERSION)
+else
+	@$(PY) -m pip install -q -r <(grep -Eiv '^numpy==' requirements.txt) \
+		-c <(grep -Eiv '^(mxnet|numpy)==' constraints.txt; \
+			$(PY) -c 'import numpy; print(f"numpy=={numpy.__version__}")')
+endif
 	@if [ "$(MXNET)" = mxnet-cu112 ]; then \
 		$(PY) -m pip install -q -r requirements-cuda.txt; fi
-	$(PY) -m pip install -q --no-deps -e .
+	@$(PY) -m pip install -q --no-deps -e .
 	@# A fresh make reads the CUDA library folders just installed.
 	@$(MAKE) --no-print-directory kernel
 
 # The Jupyter kernel and the venv's activate script get the CUDA library
 # path too; then MXNet must import.
 kernel:
-	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) \
+	@$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) \
 		--display-name 'Python 3 (d2l, MXNet 1.9.1)' \
 		$(if $(CUDA_LD_PATH),--env LD_LIBRARY_PATH $(CUDA_LD_PATH)) \
 		>/dev/null
@@ -72,53 +99,89 @@ kernel:
 			! grep -q 'd2l: CUDA' $(VENV)/bin/activate; then \
 		echo 'export LD_LIBRARY_PATH=$(CUDA_LD_PATH)$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH}  # d2l: CUDA' \
 			>> $(VENV)/bin/activate; fi
-	$(PY) tools/check_install.py
+	@$(PY) tools/check_install.py
+	@touch $(VENV_MARK)
+
+# Every target that runs the venv's tools first checks it is complete.
+venv:
+	@[ -f $(VENV_MARK) ] || { echo "make: $(VENV) is missing or" \
+		'incomplete: run `make install` first.' >&2; exit 1; }
+
+# Start over: `make clean-venv install`.
+clean-venv:
+	rm -rf $(VENV)
 
 # CIFAR-10 cannot be downloaded here: write the real images from the copy
-# in ../shared when the dataset is not in place yet.
-data:
+# in ../shared when the dataset is not in place yet; without that copy,
+# download it now, so that a failure is one error before any test runs.
+data: venv
 	@if [ -f $(CIFAR_DIR)/test_batch.bin ]; then \
 		echo "CIFAR-10 is in $(CIFAR_DIR)"; \
 	elif [ -f $(SHARED)/data/cifar10/prepare.py ]; then \
 		$(PY) $(SHARED)/data/cifar10/prepare.py $(CIFAR_DIR); \
 	else \
-		echo "CIFAR-10 is not in $(CIFAR_DIR); d2l.CIFAR10 will download it"; \
+		$(PY) tools/fetch_cifar10.py; \
 	fi
 
-# Tests re-execute the chapter on the quick budget unless D2L_BUDGET names
-# another (a GPU runner sets full).
-test: data html
+# Tests re-execute the notebooks on the quick budget unless D2L_BUDGET
+# names another (a GPU runner sets full).
+test: venv data html
 	D2L_BUDGET=$${D2L_BUDGET:-quick} $(PY) -m pytest tests $(NOTEBOOKS) \
 		--nbval --sanitize-with tests/nbval_sanitize.cfg \
 		--nbval-cell-timeout 3600
 
-run: data
+run: venv data
 	$(PY) tools/run_notebook.py $(CHAPTER) $(BUILD)
+
+run-beyond: venv data
 	$(PY) tools/run_notebook.py $(BEYOND) $(BUILD)
 
+# JupyterLab trusts a notebook's figures only if it was signed on this
+# machine (a secret in the Jupyter data folder): sign the chapter, and
+# the reader's own run, before opening them.
+trust: venv
+	@$(VENV)/bin/jupyter trust $(NOTEBOOKS) $(wildcard $(RUN) $(RUN_BEYOND)) \
+		>/dev/null
+
 # Containers often run as root, which JupyterLab refuses without a flag.
-lab:
+lab: venv trust
 	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) \
 		$(CHAPTER)
 
-html:
+# Written to a private folder, then moved into place whole: a browser (or
+# the page test) never reads a page that is half written.
+html: venv
 	@mkdir -p $(BUILD)
-	$(VENV)/bin/jupyter nbconvert --to html --embed-images \
-		--template-file tools/chapter.html.j2 --output-dir $(BUILD) \
-		$(NOTEBOOKS)
+	@tmp=$$(mktemp -d $(BUILD)/.html.XXXXXX) && \
+	$(VENV)/bin/jupyter nbconvert --log-level WARN --to html \
+		--embed-images --template-file tools/chapter.html.j2 \
+		--output-dir $$tmp $(NB) && \
+	for page in $$tmp/*.html; do \
+		mv $$page $(BUILD)/ && echo "wrote $(BUILD)/$${page##*/}"; \
+	done; \
+	status=$$?; rm -rf $$tmp; exit $$status
 
-bench: data
+bench: venv data
 	$(PY) tools/bench.py --out $(BUILD)/bench.json
 
-# Keep the last `make run` as the committed chapter and Exercise 1's record.
-record:
-	cp $(BUILD)/image_augmentation.ipynb $(CHAPTER)
-	cp $(BUILD)/beyond_augmentation.ipynb $(BEYOND)
+# Keep the last `make run` as the committed chapter and Exercise 1's record,
+# only if it ran without errors and the record comes from that same run.
+record: venv
+	$(PY) tools/check_run.py $(RUN) $(BUILD)/exercise1.json
+	cp $(RUN) $(CHAPTER)
 	mkdir -p results
 	cp $(BUILD)/exercise1.json results/exercise1.json
 	$(MAKE) figures
 
-figures:
+# The same for the companion; its figure and table go into the README
+# from the record it writes.
+record-beyond: venv
+	$(PY) tools/check_run.py $(RUN_BEYOND) $(BUILD)/beyond.json
+	cp $(RUN_BEYOND) $(BEYOND)
+	mkdir -p results
+	cp $(BUILD)/beyond.json results/beyond.json
+
+figures: venv
 	$(PY) tools/exercise_figures.py results/exercise1.json \
 		img/exercise1.png README.md
 

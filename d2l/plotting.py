@@ -41,22 +41,33 @@ def _as_image(img):
 
 def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5):
     """Show `imgs` (channels-last, uint8 or floats in [0, 1]) in a grid."""
-    figsize = (num_cols * scale, num_rows * scale)
-    _, axes = plt.subplots(num_rows, num_cols, figsize=figsize,
-                           squeeze=False)
+    arrays = [_as_image(img) for img in imgs]
+    # Rows as tall as the images are at `scale` inches wide (plus a title
+    # line): square cells would leave blank bands between wide images.
+    aspect = np.mean([a.shape[0] / a.shape[1] for a in arrays] or [1])
+    fontsize = min(10, 7 * scale)  # Small grids get small titles.
+    title_height = 0 if titles is None else 2 * fontsize / 72
+    figsize = (num_cols * scale, num_rows * (scale * aspect + title_height))
+    fig, axes = plt.subplots(num_rows, num_cols, figsize=figsize,
+                             squeeze=False)
     axes = axes.flatten()
-    for i, (ax, img) in enumerate(zip(axes, imgs)):
-        array = _as_image(img)
+    for i, (ax, array) in enumerate(zip(axes, arrays)):
         ax.imshow(array, cmap='gray' if array.ndim == 2 else None)
         ax.axes.get_xaxis().set_visible(False)
         ax.axes.get_yaxis().set_visible(False)
         if titles is not None:
-            # Small grids get small titles, so neighbours do not overlap.
-            ax.set_title(titles[i], fontsize=min(10, 7 * scale))
-    for ax in axes[len(imgs):]:
+            ax.set_title(titles[i], fontsize=fontsize)
+    for ax in axes[len(arrays):]:
         ax.axis('off')
     if titles is not None:
-        plt.tight_layout()  # Room for the titles between the rows.
+        fig.tight_layout(pad=0.2, h_pad=0.4, w_pad=0.2)
+    else:
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99,
+                            wspace=0.04, hspace=0.04)
+
+
+# The key of Animator's progress line in a display message's transient data.
+TRANSIENT_PROGRESS = 'd2l_progress'
 
 
 class Animator:
@@ -102,26 +113,30 @@ class Animator:
                 self.X[i].append(a)
                 self.Y[i].append(b)
         if _in_notebook():
-            self._draw()
+            self._draw(self._line(x[0], y))
         else:
-            self._print(x[0], y)
+            print(self._line(x[0], y), flush=True)
 
-    def _draw(self):
+    def _draw(self, line):
         self.axes.cla()
         for x, y, fmt in zip(self.X, self.Y, self.fmts):
             self.axes.plot(x, y, fmt)
         self.config_axes()
         # Update one display in place instead of clear_output(): the
-        # notebook keeps a single figure, which nbval can compare.
+        # notebook keeps a single figure, which nbval can compare. The
+        # text line rides along as transient data, which notebooks do not
+        # keep: tools/run_notebook.py shows it in the terminal.
         from IPython import display
+        transient = {TRANSIENT_PROGRESS: line}
         if self.handle is None:
-            self.handle = display.display(self.fig, display_id=True)
+            self.handle = display.display(self.fig, display_id=True,
+                                          transient=transient)
         else:
-            self.handle.update(self.fig)
+            self.handle.update(self.fig, transient=transient)
 
-    def _print(self, x, y):
+    def _line(self, x, y):
         names = self.legend or [f'y{i}' for i in range(len(y))]
         values = ', '.join(f'{name} {value:.3f}'
                            for name, value in zip(names, y)
                            if value is not None)
-        print(f'{self.xlabel} {x:.2f}: {values}', flush=True)
+        return f'{self.xlabel} {x:.2f}: {values}'

@@ -41,9 +41,14 @@ def standard_error(accuracy, n):
 
 
 def save_runs(path, runs, budget, devices):
-    """Write `runs` ({recipe: train_ch12 result}) with how they were made."""
+    """Write `runs` ({recipe: train_ch12 result}) with how they were made.
+
+    The record carries the id of the `make run` that wrote it, if any
+    (D2L_RUN_ID, from tools/run_notebook.py), for `make record` to match.
+    """
     os.makedirs(os.path.dirname(path) or '.', exist_ok=True)
-    record = {'budget': budget.name, 'budget_detail': str(budget),
+    record = {'run_id': os.environ.get('D2L_RUN_ID'),
+              'budget': budget.name, 'budget_detail': str(budget),
               'num_test': budget.num_test,
               'hardware': describe_hardware(devices),
               'devices': str(devices), 'runs': runs}

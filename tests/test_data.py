@@ -25,9 +25,16 @@ needs_cifar10 = pytest.mark.skipif(
 
 
 def records(n, seed):
-    """`n` random CIFAR-10 records: a label byte, then 3,072 pixel bytes."""
+    """`n` random CIFAR-10 records: a label byte, then 3,072 pixel bytes.
+
+    Images of 8 x 8 blocks with a little noise, so that neighbouring pixels
+    are alike, as in photographs.
+    """
     rng = np.random.default_rng(seed)
-    rec = rng.integers(0, 256, (n, 3073), dtype=np.uint8)
+    blocks = rng.integers(0, 256, (n, 3, 4, 4)).repeat(8, 2).repeat(8, 3)
+    noise = rng.integers(-8, 9, blocks.shape)
+    rec = np.empty((n, 3073), np.uint8)
+    rec[:, 1:] = np.clip(blocks + noise, 0, 255).reshape(n, -1)
     rec[:, 0] = rng.integers(0, 10, n)
     return rec
 
@@ -146,12 +153,100 @@ def test_truncated_file_is_named_and_kept(tmp_path, monkeypatch, n,
     message = str(error.value)
     assert str(tmp_path / 'test_batch.bin') in message
     assert f'{n * 3073 - 1000:,} bytes' in message
-    assert f'{n * 3073:,}' in message and 'delete it' in message
+    assert f'{n * 3073:,}' in message and 'move it aside' in message
     assert (tmp_path / 'test_batch.bin').read_bytes() == content
     assert listing(tmp_path) == before
 
 
-def test_offline_and_missing_gives_one_clear_error(tmp_path, monkeypatch):
+def not_cifar10(kind, n):
+    """`n` records' worth of bytes of `kind`, which is not CIFAR-10."""
+    rec = records(n, 3)
+    if kind == 'text':
+        text = b'CIFAR-10 holds 60,000 small images in ten classes. '
+        return (text * (n * 3073 // len(text) + 1))[:n * 3073]
+    if kind == 'zeros':
+        return bytes(n * 3073)
+    if kind == 'constant':
+        return bytes([5]) * (n * 3073)
+    if kind == 'label_10':
+        rec[n // 2, 0] = 10
+    if kind == 'one_class':
+        rec[:, 0] = 3
+    if kind == 'few_of_a_class':
+        rec[rec[:, 0] == 7, 0] = 6
+        rec[:400, 0] = 7
+    if kind == 'noise':
+        rec[:, 1:] = np.random.default_rng(4).integers(0, 256, (n, 3072))
+    if kind == 'interleaved':  # R, G, B of each pixel, not in planes.
+        rec[:, 1:] = images(rec).reshape(n, -1)
+    return rec.tobytes()
+
+
+NOT_CIFAR10 = {
+    'text': 'outside 0 to 9 (67 in record 1; 10,000 of 10,000 records)',
+    'zeros': '0 to 10,000 records per class, far from the 1,000',
+    'constant': '0 to 10,000 records per class',
+    'label_10': 'outside 0 to 9 (10 in record 5,001; 1 of 10,000 records)',
+    'one_class': '0 to 10,000 records per class',
+    'few_of_a_class': '400 to ',
+    'noise': 'neighbouring pixels are too unlike (similarity 0.00',
+    'interleaved': 'neighbouring pixels are too unlike (similarity 0.00',
+}
+
+
+@pytest.mark.parametrize('kind', NOT_CIFAR10)
+def test_batch_that_is_not_cifar10_is_named_and_kept(tmp_path, kind):
+    content = not_cifar10(kind, 10000)
+    (tmp_path / 'test_batch.bin').write_bytes(content)
+    with pytest.raises(data.CIFAR10FileError) as error:
+        data.CIFAR10(root=str(tmp_path), train=False)
+    message = str(error.value)
+    assert message.startswith(f'{tmp_path / "test_batch.bin"} ')
+    assert NOT_CIFAR10[kind] in message
+    assert 'so it is not CIFAR-10 batch data: move it aside' in message
+    assert ARCHIVE in message and '\n' not in message
+    assert (tmp_path / 'test_batch.bin').read_bytes() == content
+    assert listing(tmp_path) == ['test_batch.bin']
+
+
+@pytest.mark.parametrize('kind', ['label_10', 'noise', 'interleaved'])
+def test_one_bad_training_batch_is_named(tmp_path, small, kind):
+    recs = {name: rec.tobytes() for name, rec in batches(small).items()}
+    recs['data_batch_3.bin'] = not_cifar10(kind, small)
+    for name, content in recs.items():
+        (tmp_path / name).write_bytes(content)
+    with pytest.raises(data.CIFAR10FileError) as error:
+        data.CIFAR10(root=str(tmp_path))
+    assert str(error.value).startswith(f'{tmp_path / "data_batch_3.bin"} ')
+    for name, content in recs.items():
+        assert (tmp_path / name).read_bytes() == content
+    # The test split holds only good files.
+    assert data.CIFAR10(root=str(tmp_path), train=False)[:][0].shape[0] == 20
+
+
+def test_archive_member_that_is_not_cifar10_is_not_extracted(tmp_path,
+                                                             small):
+    members = {name: records(small, 0).tobytes() for name in NAMES}
+    members['test_batch.bin'] = not_cifar10('noise', small)
+    (tmp_path / ARCHIVE).write_bytes(tar_gz(members))
+    with pytest.raises(data.CIFAR10FileError) as error:
+        data.CIFAR10(root=str(tmp_path), train=False)
+    message = str(error.value)
+    assert message.startswith(f'test_batch.bin in {tmp_path / ARCHIVE} ')
+    assert 'move the archive aside' in message
+    # Only the batches that passed are written, and no partial file.
+    assert listing(tmp_path) == sorted(NAMES[:5] + [ARCHIVE])
+
+
+@pytest.mark.parametrize('shared', [True, False], ids=['shared', 'alone'])
+def test_offline_and_missing_gives_one_clear_error(tmp_path, monkeypatch,
+                                                   shared):
+    # The ../shared route is advised only where that copy exists.
+    prepare = tmp_path / 'shared' / 'prepare.py'
+    if shared:
+        prepare.parent.mkdir()
+        prepare.touch()
+    monkeypatch.setattr(data, '_PREPARE_PY', str(prepare))
     calls = []
 
     def download(url, path=None, sha1_hash=None, **kwargs):
@@ -165,9 +260,10 @@ def test_offline_and_missing_gives_one_clear_error(tmp_path, monkeypatch):
     with pytest.raises(data.CIFAR10NotFoundError) as error:
         data.CIFAR10(root=str(root))
     message = str(error.value)
-    for text in [str(root), *NAMES, ARCHIVE, 'MXNET_HOME', 'prepare.py',
+    for text in [str(root), *NAMES, ARCHIVE, 'MXNET_HOME',
                  'ConnectionError']:
         assert text in message
+    assert ('../shared/data/cifar10/prepare.py' in message) == shared
     assert error.value.__cause__ is None
     assert error.value.__suppress_context__
     assert len(calls) == 1 and listing(root) == []
@@ -290,13 +386,57 @@ def test_get_cifar10_labels():
     assert data.get_cifar10_labels(1) == ['automobile']
 
 
-@pytest.mark.parametrize('cores, workers',
-                         [(1, 0), (2, 0), (3, 1), (4, 2), (8, 4), (64, 4)])
-def test_dataloader_workers_leave_two_cores(monkeypatch, cores, workers):
-    monkeypatch.setattr(os, 'sched_getaffinity', lambda pid: range(cores))
+def shm_free(monkeypatch, mib):
+    """Simulate a /dev/shm with `mib` MiB free (None: there is none)."""
+    real = os.statvfs
+
+    def statvfs(path):
+        if path != '/dev/shm':
+            return real(path)
+        if mib is None:
+            raise FileNotFoundError(2, 'No such file or directory', path)
+        stat = list(real('/'))
+        stat[0] = stat[1] = 4096  # f_bsize, f_frsize
+        stat[4] = mib * 256  # f_bavail, in 4 KiB blocks
+        return os.statvfs_result(stat)
+    monkeypatch.setattr(os, 'statvfs', statvfs)
+    monkeypatch.setattr(data, '_NOTED', set())
+
+
+@pytest.fixture
+def forking(monkeypatch):
     monkeypatch.setattr(multiprocessing, 'get_start_method',
                         lambda allow_none=False: 'fork')
+
+
+@pytest.mark.parametrize('cores, workers',
+                         [(1, 0), (2, 0), (3, 1), (4, 2), (8, 4), (64, 4)])
+def test_dataloader_workers_leave_two_cores(monkeypatch, forking, capsys,
+                                            cores, workers):
+    monkeypatch.setattr(os, 'sched_getaffinity', lambda pid: range(cores))
+    shm_free(monkeypatch, 8192)  # docker run --shm-size=8g
     assert data.get_dataloader_workers() == workers
+    assert capsys.readouterr().out == ''
+
+
+@pytest.mark.parametrize('cores, mib, workers', [
+    (8, 64, 1), (8, 200, 3), (8, 63, 0), (8, None, 0), (16, 256, 4),
+    (3, 64, 1), (2, 0, 0)])
+def test_dataloader_workers_fit_into_dev_shm(monkeypatch, forking, capsys,
+                                             cores, mib, workers):
+    monkeypatch.setattr(os, 'sched_getaffinity', lambda pid: range(cores))
+    shm_free(monkeypatch, mib)
+    for _ in range(3):
+        assert data.get_dataloader_workers() == workers
+    wanted = min(4, cores - 2)
+    out = capsys.readouterr().out
+    if workers == wanted:
+        assert out == ''
+    else:  # One line, once per process.
+        assert out == (
+            f'd2l: /dev/shm has {mib or 0} MiB free, room for {workers} '
+            f'DataLoader workers, not {wanted}; give the container more '
+            f'(docker run --shm-size=8g or --ipc=host).\n')
 
 
 def test_no_dataloader_workers_without_fork(monkeypatch):
@@ -377,3 +517,35 @@ def test_real_cifar10(train, size):
     assert X.shape == (size, 32, 32, 3) and X.dtype == np.uint8
     assert y.shape == (size,) and y.dtype == np.int32
     assert np.array_equal(np.unique(y), np.arange(10))
+
+
+@pytest.mark.parametrize('home, shown', [
+    ('mxnet-home', '$MXNET_HOME/datasets/cifar10'),
+    (None, '~/cifar10')])
+def test_note_names_no_path_of_this_machine(tmp_path, small, capsys,
+                                            monkeypatch, home, shown):
+    # Notes land in committed outputs: the folder is named as the reader
+    # set it ($MXNET_HOME) or under ~, never as /root/... or /home/....
+    monkeypatch.setenv('HOME', str(tmp_path))
+    if home:
+        monkeypatch.setenv('MXNET_HOME', str(tmp_path / home))
+        root = tmp_path / home / 'datasets' / 'cifar10'
+    else:
+        monkeypatch.delenv('MXNET_HOME', raising=False)
+        root = tmp_path / 'cifar10'
+    write_batches(root, batches(small))
+    data.CIFAR10(root=str(root), train=False)
+    note = capsys.readouterr().out
+    assert f'from {shown}: ' in note and str(tmp_path) not in note
+
+
+@pytest.mark.real_data
+@needs_cifar10
+def test_real_batch_with_interleaved_pixels_is_refused(tmp_path):
+    """The image check tells real images in the wrong layout apart."""
+    rec = np.fromfile(os.path.join(REAL_ROOT, 'test_batch.bin'), np.uint8)
+    rec = rec.reshape(-1, 3073)
+    rec[:, 1:] = images(rec).reshape(len(rec), -1)
+    (tmp_path / 'test_batch.bin').write_bytes(rec.tobytes())
+    with pytest.raises(data.CIFAR10FileError, match='too unlike'):
+        data.CIFAR10(root=str(tmp_path), train=False)

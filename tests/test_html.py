@@ -32,7 +32,9 @@ def browser():
     if not PAGE.exists():
         pytest.fail(f'{PAGE} is missing; run `make html` first')
     from selenium import webdriver
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.support.ui import WebDriverWait
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which('chromium')
     for arg in ('--headless', '--no-sandbox', '--disable-gpu',
@@ -41,6 +43,20 @@ def browser():
     driver = webdriver.Chrome(
         service=Service(shutil.which('chromedriver')), options=options)
     driver.get(PAGE.as_uri())
+    # get() can return before a 2.5 MB page is parsed to its end; read it
+    # only once the document is complete and holds every notebook cell.
+    cells = len(_notebook().cells)
+    try:
+        WebDriverWait(driver, 30).until(lambda d: d.execute_script(
+            "return document.readyState === 'complete' && "
+            "document.querySelectorAll('.jp-Cell').length"
+            ) == cells)
+    except TimeoutException:
+        found = driver.execute_script(
+            "return document.querySelectorAll('.jp-Cell').length")
+        driver.quit()
+        pytest.fail(f'{PAGE} did not finish loading: {found} of {cells} '
+                    f'cells after 30 s')
     yield driver
     driver.quit()
 
@@ -96,3 +112,16 @@ def test_screenshot_for_people(browser):
     browser.set_window_size(1000, height)
     assert browser.save_screenshot(str(SCREENSHOT))
     assert SCREENSHOT.stat().st_size > 50_000
+
+
+def test_every_figure_has_alternative_text():
+    # nbconvert puts a placeholder (and warns) where an image has none;
+    # tools/chapter.html.j2 names the code cell that drew each figure.
+    if not PAGE.exists():
+        pytest.fail(f'{PAGE} is missing; run `make html` first')
+    from bs4 import BeautifulSoup
+    page = BeautifulSoup(PAGE.read_text(), 'html.parser')
+    alts = [img.get('alt', '') for img in page.select('img')]
+    assert len(alts) >= 10
+    assert all(alt.startswith('Figure drawn by the code cell that begins: ')
+               and len(alt) > 45 for alt in alts), alts

@@ -56,3 +56,24 @@ def test_show_images_figure_size_follows_scale():
 def test_show_images_rejects_other_layouts(shape):
     with pytest.raises(ValueError, match=r'cannot show an image of shape'):
         d2l.show_images([np.zeros(shape)], 1, 1)
+
+
+@pytest.mark.parametrize('shape, titles', [
+    ((300, 451, 3), None), ((32, 32, 3), list('abcdefgh')),
+    ((400, 200, 3), None)])
+def test_show_images_leaves_no_blank_band_between_rows(shape, titles):
+    # The chapter's cat is 451 x 300: in square cells, each row of it had
+    # a third of its height blank.
+    d2l.show_images([np.zeros(shape)] * 8, 2, 4, titles=titles)
+    fig = d2l.plt.gcf()
+    fig.canvas.draw()  # Applies the images' aspect to the axes.
+    top_row, bottom_row = fig.axes[0], fig.axes[4]
+    top = top_row.get_window_extent()
+    bottom = bottom_row.get_window_extent()
+    gap = top.y0 - bottom.y1  # Pixels between the rows' images.
+    title = top_row.title.get_window_extent().height if titles else 0
+    assert gap <= title + 0.2 * top.height
+    # And no band above the first row or below the last either.
+    height = fig.bbox.height
+    assert height - top.y1 <= title + 0.15 * top.height
+    assert bottom.y0 <= 0.15 * bottom.height

@@ -1,4 +1,10 @@
-"""Import MXNet and d2l as `make install` left them; name the devices."""
+"""Import MXNet and d2l as `make install` left them; say which MXNet runs.
+
+Prints where MXNet comes from (the venv's pip wheel or the interpreter's
+own, as in NVIDIA's container), its version, whether it was built with
+CUDA, and the devices d2l will train on.
+"""
+import os
 import sys
 
 try:
@@ -9,6 +15,20 @@ except OSError as err:  # A shared library that the wheel links is missing.
              f'machine without one, run `make install MXNET=mxnet`.')
 
 import d2l  # noqa: E402 (only once MXNet is known to load)
+import numpy  # noqa: E402
 
-print(f'mxnet {mxnet.__version__} ready; d2l will train on '
-      f'{d2l.try_all_gpus()}')
+
+def describe(module):
+    """`module`'s folder, and whether it is the venv's or the system's."""
+    folder = os.path.dirname(os.path.abspath(module.__file__))
+    inside = folder.startswith(os.path.join(sys.prefix, ''))
+    return f'{folder} ({"venv" if inside else "system"})'
+
+
+features = mxnet.runtime.Features()
+cuda = ', '.join(name for name in ('CUDA', 'CUDNN', 'NCCL')
+                 if features.is_enabled(name))
+print(f'mxnet {mxnet.__version__} from {describe(mxnet)}, built '
+      f'{f"with {cuda}" if cuda else "without CUDA"}')
+print(f'numpy {numpy.__version__} from {describe(numpy)}')
+print(f'd2l will train on {d2l.try_all_gpus()}')
