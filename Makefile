@@ -173,13 +173,13 @@ record: venv
 	cp $(BUILD)/exercise1.json results/exercise1.json
 	$(MAKE) figures
 
-# The same for the companion; its figure and table go into the README
-# from the record it writes.
+# The same for the companion, with the figure it draws for the README.
 record-beyond: venv
 	$(PY) tools/check_run.py $(RUN_BEYOND) $(BUILD)/beyond.json
 	cp $(RUN_BEYOND) $(BEYOND)
 	mkdir -p results
 	cp $(BUILD)/beyond.json results/beyond.json
+	cp $(BUILD)/beyond.png img/beyond.png
 
 figures: venv
 	$(PY) tools/exercise_figures.py results/exercise1.json \

@@ -175,7 +175,7 @@ def test_train_ch12_plot_shows_the_loss(monkeypatch):
     # y-axis of the live plot must reach that high, not stop at 2.
     monkeypatch.setattr(d2l.plotting, '_in_notebook', lambda: True)
     shown = []
-    monkeypatch.setattr(d2l.Animator, '_draw', lambda self: (
+    monkeypatch.setattr(d2l.Animator, '_draw', lambda self, line: (
         self.axes.cla(), [self.axes.plot(x, y) for x, y in
                           zip(self.X, self.Y)],
         self.config_axes(), shown.append(self.axes.get_ylim())))
