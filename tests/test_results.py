@@ -97,7 +97,8 @@ def test_save_and_load_runs(tmp_path):
 
 def test_exercise_figures_writes_png_and_readme_table(tmp_path):
     record = tmp_path / 'exercise1.json'
-    d2l.save_runs(str(record), RUNS, d2l.BUDGETS['quick'], [mx.cpu()])
+    runs = {'no augmentation': RUNS['none'], 'flip': RUNS['flip']}
+    d2l.save_runs(str(record), runs, d2l.BUDGETS['quick'], [mx.cpu()])
     readme = tmp_path / 'README.md'
     readme.write_text('# Title\n<!-- exercise1:start -->\nold\n'
                       '<!-- exercise1:end -->\n## After\n')
@@ -112,6 +113,8 @@ def test_exercise_figures_writes_png_and_readme_table(tmp_path):
     assert 'quick budget: 512 training and 256 test images' in text
     assert 'standard error on 256 test images' in text
     assert 'the 2 runs took 3.0 minutes' in text
+    # The verdict, computed from the record, not written by hand.
+    assert d2l.compare_with_baseline(runs, 'no augmentation', 256) in text
     assert text.endswith('<!-- exercise1:end -->\n## After\n')
     assert figure.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
 

@@ -28,6 +28,7 @@ def main(record_path, figure_path, readme_path):
                                    title=caption.replace('; ', '\n', 1))
     fig.savefig(figure_path, dpi=150, metadata={'Software': None})
     table = d2l.results_table(runs, num_test)
+    verdicts = d2l.compare_with_baseline(runs, 'no augmentation', num_test)
     minutes = sum(run['seconds'] for run in runs.values()) / 60
     with open(readme_path) as f:
         readme = f.read()
@@ -37,6 +38,9 @@ def main(record_path, figure_path, readme_path):
                f'carry their binomial standard error on {num_test:,} test '
                f'images; the {len(runs)} runs took {minutes:.1f} minutes '
                f'of training and testing in all.\n\n{table}\n\n'
+               f'What this run says about the claim that augmentation '
+               f'mitigates overfitting (`d2l.compare_with_baseline`):\n\n'
+               f'```\n{verdicts}\n```\n\n'
                f'![Exercise 1]({figure_path})\n{END}')
     readme = re.sub(re.escape(START) + '.*?' + re.escape(END),
                     lambda _: section, readme, flags=re.S)
