@@ -31,7 +31,7 @@ class Budget:
 BUDGETS = {
     # The chapter's experiment: all of CIFAR-10, 10 epochs, on a GPU.
     'full': Budget('full', 50000, 10000, 10, 64),
-    # The same comparison in about 15 minutes on a 2-core CPU: a tenth of
+    # The same comparison in under 20 minutes on a 2-core CPU: a tenth of
     # the images seen twice as often, by a net with 1/16 of the arithmetic.
     'cpu': Budget('cpu', 5000, 2000, 20, 16),
     # Seconds per run, for tests: shows that everything runs, proves
