@@ -8,6 +8,7 @@ from IPython.core.inputtransformer2 import TransformerManager
 import mxnet.gluon.data.vision.transforms as transforms
 from mxnet.gluon import Block
 import nbformat
+import pytest
 
 import d2l
 
@@ -112,3 +113,19 @@ def test_nbval_sanitizer_masks_machine_details():
              'loss 0.170, train acc 0.930, test acc 0.843\n')
     assert sanitize(here) == sanitize(there)
     assert sanitize('images: (32, 32, 32, 3)') == 'images: (32, 32, 32, 3)'
+
+
+@pytest.mark.parametrize('name', ['image_augmentation.ipynb',
+                                  'beyond_augmentation.ipynb'])
+def test_committed_outputs_are_clean(name):
+    # What every reader sees: a run that succeeded, and no path of the
+    # machine that ran it.
+    nb = nbformat.read(NOTEBOOK.parent / name, as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == 'code'
+               for o in c.outputs]
+    assert outputs and not [o for o in outputs
+                            if o.output_type == 'error']
+    text = '\n'.join(o.get('text', '') + o.get('data', {}).get(
+        'text/plain', '') for o in outputs)
+    assert not re.findall(r'(?:/root|/home|/tmp|/work)/\S+', text)
+    assert nb.metadata['d2l']['run_id'], 'not recorded from a make run'
