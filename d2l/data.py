@@ -24,6 +24,8 @@ from mxnet.gluon.data import vision
 from mxnet.gluon.utils import _get_repo_file_url, check_sha1, download
 from mxnet.util import is_np_array
 
+from .threads import usable_cores
+
 # This project's offline route, run from the repository root; advised
 # only where that copy exists.
 _PREPARE = 'python3 ../shared/data/cifar10/prepare.py'
@@ -310,9 +312,7 @@ def get_dataloader_workers():
              or multiprocessing.get_all_start_methods()[0])
     if start != 'fork':  # Gluon's workers share the dataset by forking.
         return 0
-    cores = (len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity')
-             else os.cpu_count() or 1)
-    workers = max(0, min(4, cores - 2))
+    workers = max(0, min(4, usable_cores() - 2))
     try:
         stat = os.statvfs(_SHM)
         free = stat.f_bavail * stat.f_frsize
