@@ -2,9 +2,12 @@
 
 The chapter uses them through this flat namespace, e.g. `d2l.train_ch12`.
 """
-# Before anything imports mxnet, which reads OMP_NUM_THREADS as it loads.
-from .threads import usable_cores, use_all_cores
-print(use_all_cores())
+# Before anything imports mxnet: it reads OMP_NUM_THREADS, the NumPy names
+# it uses and its CUDA libraries as it loads.
+from .preload import prepare_mxnet, usable_cores, use_all_cores
+for _note in prepare_mxnet():
+    print(_note)
+del _note
 
 from .affine import BatchAffine
 from .augment import (BatchColorJitter, BatchCompose, BatchFlipLeftRight,
@@ -35,7 +38,7 @@ __all__ = [
     'compare_with_baseline', 'describe_hardware', 'DeviceLoader',
     'evaluate_accuracy_flip', 'evaluate_accuracy_gpus', 'FlipAveraged',
     'get_budget', 'get_cifar10_labels', 'get_dataloader_workers', 'load_runs',
-    'plot_accuracy_curves', 'plt', 'Residual', 'resnet18', 'resnet_block',
+    'plot_accuracy_curves', 'plt', 'prepare_mxnet', 'Residual', 'resnet18', 'resnet_block',
     'results_table', 'save_runs', 'seed_all', 'set_figsize', 'show_images',
     'split_batch', 'standard_error', 'Timer', 'train_batch_ch12',
     'train_ch12', 'try_all_gpus', 'try_gpu', 'usable_cores', 'use_all_cores',

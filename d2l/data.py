@@ -24,7 +24,7 @@ from mxnet.gluon.data import vision
 from mxnet.gluon.utils import _get_repo_file_url, check_sha1, download
 from mxnet.util import is_np_array
 
-from .threads import usable_cores
+from .preload import usable_cores
 
 # This project's offline route, run from the repository root; advised
 # only where that copy exists.

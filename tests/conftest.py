@@ -1,3 +1,3 @@
 """Import d2l before any test module imports mxnet, so that MXNet loads
-with every usable core (d2l.threads), as it does in the chapter."""
+with every usable core (d2l.preload), as it does in the chapter."""
 import d2l  # noqa: F401

@@ -1,10 +1,11 @@
-"""Threads: how many OpenMP threads MXNet computes with, set before it loads.
+"""Preload: what must happen before MXNet loads, in one place.
 
-MXNet 1.9.1 on x86 assumes hyper-threading and starts half as many OpenMP
+`prepare_mxnet` is the entry point; `import d2l` calls it first.
+
+Threads. MXNet 1.9.1 on x86 assumes hyper-threading and starts half as many OpenMP
 threads as there are processors: one on a 2-core machine without it, where
 ResNet-18 then trains at two thirds of the speed that both cores give. MXNet
-reads OMP_NUM_THREADS only when it loads, so this module must run before
-the first `import mxnet`; d2l imports it first.
+reads OMP_NUM_THREADS only when it loads.
 """
 import math
 import os
@@ -49,3 +50,11 @@ def use_all_cores(environ=os.environ, modules=sys.modules):
     return (f'd2l: MXNet computes with {cores} OpenMP thread'
             f'{"s" if cores > 1 else ""}, one per usable core; set '
             f'OMP_NUM_THREADS to choose another number.')
+
+
+def prepare_mxnet():
+    """Make MXNet 1.9.1 load as this machine needs; call before it loads.
+
+    Returns the notes to print, one line each.
+    """
+    return [use_all_cores()]

@@ -1,4 +1,4 @@
-"""d2l.threads: MXNet computes with every usable core."""
+"""d2l.preload: what happens before MXNet loads."""
 import os
 import subprocess
 import sys
