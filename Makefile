@@ -50,7 +50,7 @@ endif
 
 help:
 	@echo 'make install   create .venv with the pinned MXNet stack and kernel'
-	@echo '               (PYTHON=python3.10 to choose; Python 3.10 or 3.11;'
+	@echo '               (PYTHON=python3.13 to choose; Python 3.10 to 3.13;'
 	@echo '               MXNET=system: use the MXNet that PYTHON has)'
 	@echo 'make clean-venv  remove .venv, to start over with `make install`'
 	@echo 'make test      unit tests, both committed notebooks (nbval), pages'
@@ -75,8 +75,10 @@ install:
 	@tools/prepare_venv.sh $(VENV) $(SYSTEM)
 	@$(PY) -m pip install -q --upgrade pip setuptools wheel
 ifeq ($(SYSTEM),)
-	@$(PY) -m pip install -q -c constraints.txt -r requirements.txt \
-		$(MXNET)==$(MXNET_VERSION)
+	@$(PY) -m pip install -q -c constraints.txt -r requirements.txt
+	@# Without its dependencies: its metadata asks for numpy<2, which has
+	@# no wheels for Python 3.13; requirements.txt names what it needs.
+	@$(PY) -m pip install -q --no-deps $(MXNET)==$(MXNET_VERSION)
 else
 	@$(PY) -m pip install -q -r <(grep -Eiv '^numpy==' requirements.txt) \
 		-c <(grep -Eiv '^(mxnet|numpy)==' constraints.txt; \

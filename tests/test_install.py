@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 
+import d2l
 import mxnet
 import numpy
 import pytest
@@ -15,7 +16,7 @@ from packaging.requirements import Requirement
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
-SUPPORTED = ['3.10', '3.11']
+SUPPORTED = ['3.10', '3.11', '3.12', '3.13']
 
 
 def _pins(lines, python='3.11'):
@@ -65,9 +66,9 @@ def test_constraints_agree_with_requirements(python):
 
 def test_every_place_names_the_same_pythons():
     toml = (ROOT / 'pyproject.toml').read_text()
-    assert 'requires-python = ">=3.10,<3.12"' in toml
+    assert 'requires-python = ">=3.10,<3.14"' in toml
     readme = (ROOT / 'README.md').read_text()
-    assert 'Python 3.10 or 3.11' in readme
+    assert 'Python 3.10 to 3.13' in readme
     for old in ('3.8', '3.9'):
         assert f'Python {old}' not in readme
 
@@ -79,16 +80,29 @@ def _in_venv(module):
 
 def test_installed_versions_are_the_pinned_ones():
     assert mxnet.__version__ == _makefile_mxnet_version()
-    assert f'{sys.version_info[0]}.{sys.version_info[1]}' in SUPPORTED
+    python = f'{sys.version_info[0]}.{sys.version_info[1]}'
+    assert python in SUPPORTED
+    pins = _pins((ROOT / 'requirements.txt').read_text().splitlines(),
+                 python)
     # With MXNET=system, numpy is the interpreter's, whatever its version.
     if _in_venv(mxnet):
-        assert _in_venv(numpy) and numpy.__version__ == '1.23.5'
+        assert _in_venv(numpy) and numpy.__version__ == pins['numpy']
+
+
+def test_numpy_pins_are_ones_d2l_supports():
+    # 1.23.5 where it has wheels (up to 3.11), else releases whose
+    # removed names d2l restores (d2l.preload.NEWEST_NUMPY).
+    for python in SUPPORTED:
+        pin = _pins((ROOT / 'requirements.txt').read_text().splitlines(),
+                    python)['numpy']
+        major_minor = tuple(int(v) for v in pin.split('.')[:2])
+        assert major_minor <= d2l.preload.NEWEST_NUMPY, python
 
 
 def _fake_python(folder, name, version):
     """A script answering like a Python `version` would: by exit code."""
     fake = folder / name
-    ok = (3, 10) <= version <= (3, 11)
+    ok = (3, 10) <= version <= (3, 13)
     fake.write_text(f'#!/bin/sh\ncase "$2" in *python_version*) '
                     f'echo {version[0]}.{version[1]}.0;; *) exit '
                     f'{0 if ok else 1};; esac\n')
@@ -110,7 +124,8 @@ def test_find_python_rejects_only_unsupported_versions(tmp_path):
     _fake_python(tmp_path, 'python3', (3, 9))
     out = _find_python(tmp_path)
     assert out.returncode == 1
-    assert 'MXNet 1.9.1 needs Python 3.10 or 3.11' in out.stderr
+    assert ('MXNet 1.9.1 and the pinned packages need Python 3.10 to 3.13'
+            in out.stderr)
     found = subprocess.run(
         ['/bin/bash', str(ROOT / 'tools' / 'find_python.sh')],
         capture_output=True,
@@ -118,14 +133,14 @@ def test_find_python_rejects_only_unsupported_versions(tmp_path):
     assert found.returncode == 0
     version = subprocess.run(
         [found.stdout.strip(), '-c',
-         'import sys; print(sys.version_info[:2] <= (3, 11))'],
+         'import sys; print((3, 10) <= sys.version_info[:2] <= (3, 13))'],
         capture_output=True, text=True)
     assert version.stdout.strip() == 'True'
 
 
 @pytest.mark.parametrize('named, says', [
-    ('python3.12', 'is Python 3.12.0; MXNet 1.9.1 and the pinned packages '
-                   'need Python 3.10 or 3.11'),
+    ('python3.14', 'is Python 3.14.0; MXNet 1.9.1 and the pinned packages '
+                   'need Python 3.10 to 3.13'),
     ('python3.9', 'is Python 3.9.0'),
     ('/no/such/python3.11', 'no such interpreter'),
     ('false', 'does not run')])

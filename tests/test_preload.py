@@ -1,9 +1,21 @@
 """d2l.preload: what happens before MXNet loads."""
+import ast
+import json
+import math
 import os
+import pathlib
+import re
 import subprocess
 import sys
+import types
+import warnings
 
 import d2l
+import mxnet
+import numpy
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 def test_usable_cores_is_the_affinity_without_a_quota(tmp_path):
@@ -83,3 +95,213 @@ def test_importing_d2l_keeps_the_users_threads():
                   OMP_NUM_THREADS='1')
     assert done.stdout.splitlines() == [
         'd2l: MXNet computes with OMP_NUM_THREADS=1 as set.', '1']
+
+
+# NumPy names: what MXNet reads from NumPy, and what d2l restores.
+
+def _numpy_reads(source):
+    """Module-level NumPy names that Python `source` reads, as dotted
+    paths below numpy (`bool`, `compat.basestring`, `linalg.norm`)."""
+    tree = ast.parse(source)
+    aliases, reads = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            aliases.update(alias.asname or alias.name
+                           for alias in node.names if alias.name == 'numpy')
+        elif isinstance(node, ast.ImportFrom) and node.module == 'numpy' \
+                and not node.level:
+            reads.update(alias.name for alias in node.names)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and \
+                isinstance(node.value, ast.Name) and \
+                node.value.id in aliases:
+            reads.add(node.attr)
+        elif isinstance(node, ast.Attribute) and \
+                isinstance(node.value, ast.Attribute) and \
+                isinstance(node.value.value, ast.Name) and \
+                node.value.value.id in aliases:
+            reads.add(f'{node.value.attr}.{node.attr}')
+    return reads
+
+
+def _mxnet_dispatch_names():
+    """The NumPy functions MXNet registers __array_function__ and ufunc
+    overrides for, by name, when it loads."""
+    from mxnet import numpy_dispatch_protocol as protocol
+    return {*protocol._NUMPY_ARRAY_FUNCTION_LIST,
+            *protocol._NUMPY_ARRAY_UFUNC_LIST}
+
+
+def _python_sources():
+    """(where, source) of MXNet's Python files and of this project's code:
+    d2l, the tests, the tools and both notebooks' code cells."""
+    mxnet_root = pathlib.Path(mxnet.__file__).parent
+    for path in sorted(mxnet_root.rglob('*.py')):
+        yield str(path.relative_to(mxnet_root.parent)), path.read_text()
+    for folder in ('d2l', 'tests', 'tools'):
+        for path in sorted((ROOT / folder).glob('*.py')):
+            yield str(path.relative_to(ROOT)), path.read_text()
+    for path in sorted(ROOT.glob('chapter_*/*.ipynb')):
+        for i, cell in enumerate(json.loads(path.read_text())['cells']):
+            if cell['cell_type'] == 'code':
+                code = ''.join(cell['source'])
+                # IPython's magics are not Python.
+                code = re.sub(r'(?m)^\s*[%!].*$', '', code)
+                yield f'{path.name} cell {i}', code
+
+
+def _resolves(dotted):
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', DeprecationWarning)
+        value = numpy
+        for part in dotted.split('.'):
+            if not hasattr(value, part):
+                return False
+            value = getattr(value, part)
+    return True
+
+
+def test_every_numpy_name_mxnet_and_this_project_read_exists():
+    # After `import d2l`, on whatever NumPy is installed: 1.23.5 has them
+    # all, 1.26 and 2.x only with what d2l restored.
+    readers = {}
+    for where, source in _python_sources():
+        for name in _numpy_reads(source):
+            readers.setdefault(name, where)
+    for name in _mxnet_dispatch_names():
+        readers.setdefault(name, 'mxnet/numpy_dispatch_protocol.py')
+    assert len(readers) > 300  # the scan found MXNet's sources
+    missing = {name: where for name, where in readers.items()
+               if not _resolves(name)}
+    assert missing == {}
+
+
+def _numpy_without(names, version):
+    """A stand-in for a NumPy release that removed `names`."""
+    fake = types.ModuleType('numpy')
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', DeprecationWarning)
+        # Not NumPy's module __getattr__, which answers for names it
+        # deprecated: the stand-in has only what it has.
+        fake.__dict__.update({key: getattr(numpy, key) for key in dir(numpy)
+                              if key not in [*names, '__getattr__']})
+    if 'bool' not in names:  # NumPy 2 has it again, as numpy.bool_.
+        fake.bool = numpy.bool_
+    fake.__version__ = version
+    return fake
+
+
+NUMPY_2_REMOVED = ['PZERO', 'NZERO', 'PINF', 'NINF', 'Inf', 'NAN', 'NaN',
+                   'int', 'alltrue', 'sometrue', 'product', 'round_',
+                   'msort', 'mirr', 'npv', 'pmt', 'ppmt', 'pv', 'rate',
+                   'compat']
+
+
+def test_restores_exactly_the_missing_names_and_touches_nothing_else():
+    fake = _numpy_without(NUMPY_2_REMOVED, '2.2.6')
+    before = dict(fake.__dict__)
+    note = d2l.preload.restore_numpy_names(fake, modules={})
+    assert note == (f'd2l: restored 20 names that MXNet 1.9.1 uses and '
+                    f'NumPy 2.2.6 lacks ({", ".join(NUMPY_2_REMOVED)}).')
+    assert set(fake.__dict__) - set(before) == set(NUMPY_2_REMOVED)
+    assert all(fake.__dict__[key] is value for key, value in before.items())
+    # Nothing is missing any more: a second call restores nothing.
+    assert d2l.preload.restore_numpy_names(fake, modules={}) is None
+
+
+def test_restored_values_are_numpy_1_23s():
+    fake = _numpy_without(NUMPY_2_REMOVED, '2.0.2')
+    d2l.preload.restore_numpy_names(fake, modules={})
+    assert math.copysign(1, fake.PZERO) == 1 and fake.PZERO == 0
+    assert math.copysign(1, fake.NZERO) == -1 and fake.NZERO == 0
+    assert fake.PINF == fake.Inf == math.inf and fake.NINF == -math.inf
+    assert math.isnan(fake.NAN) and math.isnan(fake.NaN)
+    assert fake.int is int
+    assert fake.compat.basestring is str
+
+
+def test_renamed_functions_are_wrappers_that_compute_as_the_new_names():
+    fake = _numpy_without(NUMPY_2_REMOVED, '2.2.6')
+    d2l.preload.restore_numpy_names(fake, modules={})
+    a = numpy.array([[3.25, 1.0], [0.0, 2.5]])
+    for old, new, args in [('alltrue', 'all', {'axis': 0}),
+                           ('sometrue', 'any', {'axis': 1}),
+                           ('product', 'prod', {'axis': 0}),
+                           ('round_', 'round', {'decimals': 1})]:
+        wrapper = getattr(fake, old)
+        # MXNet's dispatch table is keyed by the NumPy function: an alias
+        # would register MXNet's `alltrue` for `np.all`.
+        assert wrapper is not getattr(numpy, new)
+        assert wrapper.__name__ == old
+        numpy.testing.assert_array_equal(wrapper(a, **args),
+                                         getattr(numpy, new)(a, **args))
+    numpy.testing.assert_array_equal(fake.msort(a), numpy.sort(a, axis=0))
+
+
+def test_financial_functions_raise_naming_numpy_financial():
+    fake = _numpy_without(NUMPY_2_REMOVED, '2.2.6')
+    d2l.preload.restore_numpy_names(fake, modules={})
+    for name in ('mirr', 'npv', 'pmt', 'ppmt', 'pv', 'rate'):
+        with pytest.raises(RuntimeError, match=f'numpy_financial.{name}'):
+            getattr(fake, name)(0.05, [1, 2])
+
+
+def test_numpy_1_26_gets_bool_back():
+    fake = _numpy_without(['bool'], '1.26.4')
+    assert 'bool' in d2l.preload.restore_numpy_names(fake, modules={})
+    assert fake.bool is bool and numpy.dtype(fake.bool) == numpy.bool_
+
+
+def test_numpy_too_new_is_one_clear_error():
+    with pytest.raises(ImportError) as error:
+        d2l.preload.restore_numpy_names(_numpy_without([], '2.3.0'), modules={})
+    assert str(error.value) == (
+        'd2l: NumPy 2.3.0 is too new for MXNet 1.9.1, which needs what '
+        'NumPy removed after 2.2 (e.g. ndarray.tostring); install NumPy '
+        '2.2: pip install "numpy<=2.2.99" (make install does).')
+
+
+def test_mxnet_imported_first_is_said():
+    fake = _numpy_without(['PZERO'], '2.2.6')
+    note = d2l.preload.restore_numpy_names(fake, modules={'mxnet.base': sys})
+    assert note.endswith('mxnet was imported before d2l: import d2l first.')
+
+
+def test_mxnet_functions_still_dispatch_to_mxnet():
+    from mxnet import np as mx_np
+    x = mx_np.array([[1.0, 0.0], [2.5, 4.0]])
+    for function, expected in [(numpy.all, [True, False]),
+                               (numpy.prod, [2.5, 0.0]),
+                               (numpy.round, None)]:
+        result = function(x, axis=0) if expected else function(x)
+        # NumPy hands MXNet's arrays to MXNet's own operator.
+        assert isinstance(result, mx_np.ndarray), function
+        if expected:
+            assert result.asnumpy().tolist() == expected
+    assert numpy.round(x).asnumpy().tolist() == [[1.0, 0.0], [2.0, 4.0]]
+
+
+_BLOCK_DISTUTILS = """
+import sys
+class Refuse:
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in ('distutils', 'setuptools',
+                                  '_distutils_hack'):
+            raise ImportError(f'no {name} here')
+sys.meta_path.insert(0, Refuse())
+for name in [m for m in sys.modules if 'distutils' in m]:
+    del sys.modules[name]
+import d2l
+"""
+
+
+def test_no_distutils_is_one_clear_error():
+    # Python 3.12 without setuptools: MXNet could not load.
+    out = subprocess.run([sys.executable, '-c', _BLOCK_DISTUTILS],
+                         capture_output=True, text=True)
+    assert out.returncode == 1
+    assert out.stderr.splitlines()[-1] == (
+        f'ImportError: d2l: MXNet 1.9.1 imports distutils, which Python '
+        f'{sys.version_info[0]}.{sys.version_info[1]} no longer has; install '
+        f'setuptools (pip install setuptools, as make install does) and '
+        f'unset SETUPTOOLS_USE_DISTUTILS.')

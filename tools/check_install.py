@@ -7,14 +7,14 @@ CUDA, and the devices d2l will train on.
 import os
 import sys
 
+# d2l first: it prepares what MXNet needs as it loads (d2l/preload.py).
 try:
+    import d2l
     import mxnet
 except OSError as err:  # A shared library that the wheel links is missing.
     sys.exit(f'make install: MXNet cannot load its libraries ({err}). '
              f'mxnet-cu112 needs the NVIDIA driver (libcuda.so.1); on a '
              f'machine without one, run `make install MXNET=mxnet`.')
-
-import d2l  # noqa: E402 (only once MXNet is known to load)
 import numpy  # noqa: E402
 
 
