@@ -117,6 +117,12 @@ def test_show_images_texts_clear_every_image(grid, captions, lines):
     assert all(fig.bbox.x0 - 1 <= box.x0 and box.x1 <= fig.bbox.x1 + 1 and
                fig.bbox.y0 - 1 <= box.y0 and box.y1 <= fig.bbox.y1 + 1
                for box in boxes)
+    # Each title sits above its own image, each caption below it.
+    for ax in (ax for ax in fig.axes if ax.images):
+        image = ax.images[0].get_window_extent()
+        assert ax.title.get_window_extent().y0 >= image.y1
+        for caption in ax.texts:
+            assert caption.get_window_extent().y1 <= image.y0
     if captions:
         below = [t for t in texts if 'explanation' in t.get_text()]
         assert len(below) == len(shapes)
