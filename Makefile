@@ -151,11 +151,15 @@ lab: venv trust
 		$(CHAPTER)
 
 # Written to a private folder, then moved into place whole: a browser (or
-# the page test) never reads a page that is half written.
+# the page test) never reads a page that is half written. The exporter in
+# tools/mathml_exporter.py writes the LaTeX math as MathML, which browsers
+# draw without MathJax or anything else from the web.
 html: venv
 	@mkdir -p $(BUILD)
 	@tmp=$$(mktemp -d $(BUILD)/.html.XXXXXX) && \
-	$(VENV)/bin/jupyter nbconvert --log-level WARN --to html \
+	PYTHONPATH=tools$${PYTHONPATH:+:$$PYTHONPATH} \
+	$(VENV)/bin/jupyter nbconvert --log-level WARN \
+		--to mathml_exporter.MathMLHTMLExporter \
 		--embed-images --template-file tools/chapter.html.j2 \
 		--output-dir $$tmp $(NB) && \
 	for page in $$tmp/*.html; do \

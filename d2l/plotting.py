@@ -39,31 +39,77 @@ def _as_image(img):
         f'img.transpose((1, 2, 0)).')
 
 
-def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5):
-    """Show `imgs` (channels-last, uint8 or floats in [0, 1]) in a grid."""
+def _wrap(fig, text, fontsize, width):
+    """`text` broken at spaces into lines at most `width` inches wide."""
+    probe = fig.text(0, 0, '', fontsize=fontsize)
+    lines = []
+    for paragraph in str(text).split('\n'):
+        line = ''
+        for word in paragraph.split():
+            probe.set_text(f'{line} {word}'.lstrip())
+            if line and probe.get_window_extent().width > width * fig.dpi:
+                lines.append(line)
+                line = word
+            else:
+                line = probe.get_text()
+        lines.append(line)
+    probe.remove()
+    return '\n'.join(lines)
+
+
+def _band(texts, pad):
+    """Inches for the tallest of `texts` plus `pad`; 0 if all are empty."""
+    heights = [t.get_window_extent().height / t.get_figure().dpi
+               for t in texts if t.get_text()]
+    return max(heights) + pad if heights else 0
+
+
+def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5,
+                captions=None):
+    """Show `imgs` (channels-last, uint8 or floats in [0, 1]) in a grid.
+
+    `titles` go above the images as given, line breaks included;
+    `captions` go below them, wrapped to the image width.
+    """
     arrays = [_as_image(img) for img in imgs]
-    # Rows as tall as the images are at `scale` inches wide (plus a title
-    # line): square cells would leave blank bands between wide images.
+    # Rows as tall as the images are at `scale` inches wide: square cells
+    # would leave blank bands between wide images.
     aspect = np.mean([a.shape[0] / a.shape[1] for a in arrays] or [1])
     fontsize = min(10, 7 * scale)  # Small grids get small titles.
-    title_height = 0 if titles is None else 2 * fontsize / 72
-    figsize = (num_cols * scale, num_rows * (scale * aspect + title_height))
-    fig, axes = plt.subplots(num_rows, num_cols, figsize=figsize,
-                             squeeze=False)
-    axes = axes.flatten()
-    for i, (ax, array) in enumerate(zip(axes, arrays)):
+    gap = 0.04 * scale  # Between neighbouring images.
+    width, height = scale - gap, (scale - gap) * aspect
+    fig, axes = plt.subplots(num_rows, num_cols, squeeze=False,
+                             figsize=(num_cols * scale,
+                                      num_rows * scale * aspect))
+    pad = fontsize / 2  # Points between an image and its texts.
+    for i, (ax, array) in enumerate(zip(axes.flat, arrays)):
         ax.imshow(array, cmap='gray' if array.ndim == 2 else None)
         ax.axes.get_xaxis().set_visible(False)
         ax.axes.get_yaxis().set_visible(False)
         if titles is not None:
-            ax.set_title(titles[i], fontsize=fontsize)
-    for ax in axes[len(arrays):]:
+            ax.set_title(titles[i], fontsize=fontsize, pad=pad)
+        if captions is not None:
+            ax.annotate(_wrap(fig, captions[i], fontsize, width),
+                        (0.5, 0), xycoords='axes fraction',
+                        xytext=(0, -pad), textcoords='offset points',
+                        ha='center', va='top', fontsize=fontsize)
+    for ax in axes.flat[len(arrays):]:
         ax.axis('off')
-    if titles is not None:
-        fig.tight_layout(pad=0.2, h_pad=0.4, w_pad=0.2)
-    else:
-        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99,
-                            wspace=0.04, hspace=0.04)
+    # Each row reserves room for its tallest title above the images and
+    # its tallest caption below, so no text reaches another row's images.
+    rows = [(_band([ax.title for ax in row], pad / 72),
+             _band([t for ax in row for t in ax.texts], pad / 72))
+            for row in axes]
+    total = sum(above + scale * aspect + below for above, below in rows)
+    fig.set_size_inches(num_cols * scale, total)
+    top = total
+    for row, (above, below) in zip(axes, rows):
+        bottom = top - above - gap * aspect / 2 - height
+        for j, ax in enumerate(row):
+            ax.set_position(((j * scale + gap / 2) / (num_cols * scale),
+                             bottom / total, width / (num_cols * scale),
+                             height / total))
+        top -= above + scale * aspect + below
 
 
 # The key of Animator's progress line in a display message's transient data.

@@ -77,3 +77,56 @@ def test_show_images_leaves_no_blank_band_between_rows(shape, titles):
     height = fig.bbox.height
     assert height - top.y1 <= title + 0.15 * top.height
     assert bottom.y0 <= 0.15 * bottom.height
+
+
+def _overlaps(a, b):
+    """Whether display boxes `a` and `b` share more than an edge."""
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+# The Mixup demo's grid of CIFAR-10 images and the chapter's Exercise 3
+# gallery: wide, tall and square images, one grid cell left empty.
+GRIDS = {'mixup': ([(32, 32, 3)] * 8, 2, 4, 1.2),
+         'gallery': ([(300, 451, 3), (200, 200, 3), (100, 100, 3)] * 3 +
+                     [(100, 151, 3), (200, 100, 3)], 4, 3, 2)}
+
+
+@pytest.mark.parametrize('lines', [1, 2, 3])
+@pytest.mark.parametrize('captions', [False, True])
+@pytest.mark.parametrize('grid', GRIDS)
+def test_show_images_texts_clear_every_image(grid, captions, lines):
+    shapes, num_rows, num_cols, scale = GRIDS[grid]
+    titles = ['\n'.join(f'0.{k}0 deer' for k in range(lines))] * len(shapes)
+    # A caption wraps to at least as many lines as the titles have.
+    kwargs = {'captions': [' '.join(['explanation'] * 3 * lines)] *
+              len(shapes)} if captions else {}
+    d2l.show_images([np.zeros(s) for s in shapes], num_rows, num_cols,
+                    titles=titles, scale=scale, **kwargs)
+    fig = d2l.plt.gcf()
+    fig.canvas.draw()
+    assert fig.get_size_inches()[0] == num_cols * scale
+    images = [ax.images[0].get_window_extent() for ax in fig.axes
+              if ax.images]
+    texts = [t for t in fig.findobj(d2l.plt.Text)
+             if t.get_text().strip() and t.get_visible()]
+    assert [t.get_text() for t in texts].count(titles[0]) == len(shapes)
+    boxes = [t.get_window_extent() for t in texts]
+    assert [(t.get_text(), image) for t, box in zip(texts, boxes)
+            for image in images if _overlaps(box, image)] == []
+    # Every text stays inside the figure, where it is saved.
+    assert all(fig.bbox.x0 - 1 <= box.x0 and box.x1 <= fig.bbox.x1 + 1 and
+               fig.bbox.y0 - 1 <= box.y0 and box.y1 <= fig.bbox.y1 + 1
+               for box in boxes)
+    # Each title sits above its own image, each caption below it.
+    for ax in (ax for ax in fig.axes if ax.images):
+        image = ax.images[0].get_window_extent()
+        assert ax.title.get_window_extent().y0 >= image.y1
+        for caption in ax.texts:
+            assert caption.get_window_extent().y1 <= image.y0
+    if captions:
+        below = [t for t in texts if 'explanation' in t.get_text()]
+        assert len(below) == len(shapes)
+        # Wrapped to the image width, so neighbouring captions never meet.
+        assert all(t.get_text().count('\n') >= lines for t in below)
+        assert all(t.get_window_extent().width <= scale * fig.dpi
+                   for t in below)
