@@ -45,7 +45,8 @@ ifneq ($(CUDA_LD_PATH),)
 export LD_LIBRARY_PATH := $(CUDA_LD_PATH)$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
 endif
 
-.PHONY: help install kernel venv clean-venv data test run run-beyond \
+.PHONY: help install kernel venv clean-venv data test test-platforms \
+	run run-beyond \
 	trust lab html bench record record-beyond figures clean
 
 help:
@@ -54,6 +55,8 @@ help:
 	@echo '               MXNET=system: use the MXNet that PYTHON has)'
 	@echo 'make clean-venv  remove .venv, to start over with `make install`'
 	@echo 'make test      unit tests, both committed notebooks (nbval), pages'
+	@echo 'make test-platforms  Python 3.10, 3.12, 3.13, Colab, CUDA build'
+	@echo '               (venvs of their own; about N minutes)'
 	@echo 'make run       execute the committed chapter into $(RUN)'
 	@echo '               (kept only if every cell succeeds)'
 	@echo 'make run-beyond  the same for the companion, into $(RUN_BEYOND)'
@@ -129,8 +132,14 @@ data: venv
 # names another (a GPU runner sets full).
 test: venv data html
 	D2L_BUDGET=$${D2L_BUDGET:-quick} $(PY) -m pytest tests $(NOTEBOOKS) \
+		-m 'not platforms' \
 		--nbval --sanitize-with tests/nbval_sanitize.cfg \
 		--nbval-cell-timeout 3600
+
+# Python 3.10, 3.12 and 3.13, Colab's set-up and the CUDA build, each in a
+# venv of its own under $(BUILD)/platforms (tests/test_platforms.py).
+test-platforms: venv data
+	D2L_BUDGET=quick $(PY) -m pytest tests -m platforms
 
 run: venv data
 	$(PY) tools/run_notebook.py $(CHAPTER) $(BUILD)
