@@ -5,7 +5,8 @@
 # linux/amd64 only, emulated on Apple Silicon: the aarch64 mxnet 1.9.1
 # wheel links Arm Performance Libraries (libarmpl_lp64_mp.so, libamath.so,
 # libastring.so) that it does not ship, so MXNet cannot load there.
-# Pinned by tag, not digest: no registry was reachable to look one up.
+# Pinned by tag, not digest: no registry was reachable to look one up
+# (`docker pull` prints it, for a byte-for-byte base: `...@sha256:...`).
 # hadolint ignore=DL3029
 FROM --platform=linux/amd64 python:3.11-slim-bookworm
 
