@@ -1,0 +1,157 @@
+"""The container files: the Dockerfile passes hadolint, which finds broken
+ones; it installs with `make install`; the dev container builds it."""
+import json
+import pathlib
+import re
+import subprocess
+import sys
+
+from packaging.specifiers import SpecifierSet
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+DOCKERFILE = ROOT / 'Dockerfile'
+DEVCONTAINER = ROOT / '.devcontainer' / 'devcontainer.json'
+# Installed into the venv by the pins, next to this Python.
+HADOLINT = pathlib.Path(sys.executable).parent / 'hadolint'
+
+
+def hadolint(dockerfile, home, *args):
+    """hadolint's findings on `dockerfile` as (line, rule), and its exit
+    status. No configuration of this machine applies: the working folder
+    and HOME are `home`, and no HADOLINT_* variable is passed."""
+    result = subprocess.run(
+        [str(HADOLINT), '--format', 'json', *args, str(dockerfile)],
+        cwd=home, env={'HOME': str(home), 'LANG': 'C.UTF-8'},
+        capture_output=True, text=True, timeout=60)
+    assert result.stderr == ''
+    found = [(f['line'], f['code']) for f in json.loads(result.stdout)]
+    return found, result.returncode
+
+
+def instructions(text):
+    """The Dockerfile's instructions as (keyword, arguments), continuation
+    lines joined and comments dropped."""
+    lines = [line for line in text.splitlines()
+             if not line.lstrip().startswith('#')]
+    joined = re.sub(r'\\\n\s*', ' ', '\n'.join(lines))
+    return [tuple(line.split(maxsplit=1)) for line in joined.splitlines()
+            if line.strip()]
+
+
+def line_of(text, start):
+    """The number of the one line that starts with `start`."""
+    found = [n for n, line in enumerate(text.splitlines(), 1)
+             if line.startswith(start)]
+    assert len(found) == 1, (start, found)
+    return found[0]
+
+
+def devcontainer():
+    """devcontainer.json, whose comments are whole lines of `//`."""
+    text = DEVCONTAINER.read_text()
+    return json.loads(''.join(
+        line for line in text.splitlines(keepends=True)
+        if not line.lstrip().startswith('//')))
+
+
+def test_dockerfile_passes_hadolint(tmp_path):
+    assert hadolint(DOCKERFILE, tmp_path) == ([], 0)
+
+
+def test_only_the_explained_rules_are_ignored(tmp_path):
+    # Each pragma stands under a comment that says why, over the
+    # instruction it lets through, and hides that rule only.
+    text = DOCKERFILE.read_text()
+    lines = text.splitlines()
+    pragmas = [(n + 1, rule) for n, line in enumerate(lines, 1)
+               for rule in re.findall(r'^# hadolint ignore=(\S+)$', line)]
+    assert [rule for _, rule in pragmas] == ['DL3029', 'DL3008']
+    for line, _ in pragmas:
+        assert lines[line - 3].startswith('# ')
+    found, status = hadolint(DOCKERFILE, tmp_path, '--disable-ignore-pragma')
+    assert (found, status) == (pragmas, 1)
+
+
+def test_hadolint_finds_a_broken_dockerfile(tmp_path):
+    text = DOCKERFILE.read_text()
+    broken = (re.sub(r'(?m)^(FROM .*python:)\S+$', r'\1latest', text)
+              .replace(' --no-install-recommends', '')
+              .replace('RUN make install',
+                       'RUN cd /home/d2l/image-augmentation && make install'))
+    assert broken.count('\n') == text.count('\n') and broken != text
+    dockerfile = tmp_path / 'Dockerfile'
+    dockerfile.write_text(broken)
+    found, status = hadolint(dockerfile, tmp_path)
+    assert status == 1
+    assert found == [(line_of(text, 'FROM '), 'DL3007'),
+                     (line_of(text, 'RUN apt-get update'), 'DL3015'),
+                     (line_of(text, 'RUN make install'), 'DL3003')]
+
+
+def _install_inputs():
+    """The project's files that `make install` reads: those the Makefile
+    names, and what `pip install -e .` builds from (pyproject.toml, its
+    readme and its packages)."""
+    makefile = (ROOT / 'Makefile').read_text()
+    # Not the tail of a path outside the project, as $(SHARED)/data/...
+    named = {name for name in re.findall(r'[\w./-]+\.(?:txt|sh|py)\b',
+                                         makefile)
+             if not name.startswith('/') and (ROOT / name).is_file()}
+    pyproject = (ROOT / 'pyproject.toml').read_text()
+    readme = re.search(r'^readme = "(.+)"$', pyproject, re.M).group(1)
+    packages = re.search(r'^packages = \[(.+)\]$', pyproject, re.M).group(1)
+    return (named | {'Makefile', 'pyproject.toml', readme}
+            | set(re.findall(r'"([^"]+)"', packages)))
+
+
+def test_the_image_installs_with_make_install():
+    steps = instructions(DOCKERFILE.read_text())
+    runs = [args for keyword, args in steps if keyword == 'RUN']
+    assert not [run for run in runs if re.search(r'\bpip\b', run)]
+    install = [n for n, step in enumerate(steps)
+               if step == ('RUN', 'make install MXNET=mxnet')]
+    assert len(install) == 1, 'one RUN, the project\'s own make install'
+    # The layers before the install copy everything it reads.
+    copied = [source for keyword, args in steps[:install[0]]
+              if keyword == 'COPY'
+              for source in [a for a in args.split()
+                             if not a.startswith('--')][:-1]]
+    inputs = _install_inputs()
+    assert {'constraints.txt', 'requirements.txt', 'README.md', 'd2l',
+            'tools/prepare_venv.sh'} <= inputs
+    missing = [name for name in inputs
+               if not any(name == source or name.startswith(f'{source}/')
+                          for source in copied)]
+    assert missing == []
+    assert ('COPY', '--chown=d2l:d2l . .') in steps[install[0]:]
+
+
+def test_the_base_image_has_a_supported_python():
+    base = instructions(DOCKERFILE.read_text())[0][1].split()[-1]
+    version = re.fullmatch(r'python:(3\.\d+)-slim-bookworm', base).group(1)
+    pyproject = (ROOT / 'pyproject.toml').read_text()
+    supported = re.search(r'^requires-python = "(.+)"$', pyproject,
+                          re.M).group(1)
+    assert f'{version}.0' in SpecifierSet(supported)
+
+
+def test_devcontainer_builds_the_dockerfile_it_names():
+    config = devcontainer()
+    folder = DEVCONTAINER.parent
+    assert (folder / config['build']['dockerfile']).resolve() == DOCKERFILE
+    assert (folder / config['build']['context']).resolve() == ROOT
+    for name in config['customizations']['codespaces']['openFiles']:
+        assert (ROOT / name).is_file(), name
+    assert config['customizations']['vscode']['extensions'] == [
+        'ms-python.python', 'ms-toolsai.jupyter']
+    # The user, venv and port are the Dockerfile's.
+    text = DOCKERFILE.read_text()
+    user = re.search(r'useradd .*--uid 1000 .* (\w+) \\$', text, re.M)
+    assert config['remoteUser'] == user.group(1)
+    venv = re.search(r'^ENV VENV=(\S+) ', text, re.M).group(1)
+    settings = config['customizations']['vscode']['settings']
+    assert settings['python.defaultInterpreterPath'] == f'{venv}/bin/python'
+    assert config['forwardPorts'] == [8888]
+    assert re.search(r'^EXPOSE 8888$', text, re.M)
+    assert config['postCreateCommand'] == 'make install MXNET=mxnet'
+    assert "'make lab " in config['postStartCommand']
