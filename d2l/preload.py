@@ -148,6 +148,10 @@ def restore_numpy_names(numpy=None, modules=sys.modules):
             f'which needs what NumPy removed after {newest} (e.g. '
             f'ndarray.tostring); install NumPy {newest}: pip install '
             f'"numpy<={newest}.99" (make install does).')
+    if version >= (2, 0):
+        # NumPy 2 writes a scalar as `np.int64(19)`, and MXNet passes
+        # operator parameters as text (`end=(19, 22)`): print as 1.25 did.
+        numpy.set_printoptions(legacy='1.25')
     missing = numpy_names_missing(numpy)
     if not missing:
         return None
@@ -164,7 +168,9 @@ def restore_numpy_names(numpy=None, modules=sys.modules):
             value = _financial(name)
         setattr(numpy, name, value)
     note = (f'd2l: restored {len(missing)} names that MXNet 1.9.1 uses and '
-            f'NumPy {numpy.__version__} lacks ({", ".join(missing)}).')
+            f'NumPy {numpy.__version__} lacks ({", ".join(missing)})')
+    note += ('; NumPy scalars print as in 1.25, as MXNet expects.'
+             if version >= (2, 0) else '.')
     if _mxnet_loaded(modules):
         note += ' mxnet was imported before d2l: import d2l first.'
     return note

@@ -462,6 +462,7 @@ def run_python(code, *args, timeout=120):
 
 
 HUE_CRASH = '''
+import d2l  # First: on NumPy 2 it restores what MXNet needs.
 import numpy as np
 import mxnet as mx
 red = mx.nd.array(np.tile(np.uint8([255, 0, 0]), (32, 32, 1)), dtype='uint8')
@@ -482,6 +483,7 @@ def test_mxnet_hue_jitter_still_crashes():
 
 LOADER = '''
 import sys
+import d2l  # First: on NumPy 2 it restores what MXNet needs.
 from mxnet import gluon
 from mxnet.gluon.data.vision import transforms
 from d2l.data import CIFAR10

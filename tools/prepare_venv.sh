@@ -10,7 +10,9 @@ venv=$1
 system=${2:-}
 mark=$venv/.d2l-installed
 python=$("$(dirname "$0")/find_python.sh")
-which_mxnet='import mxnet; print(mxnet.__file__)'
+# Found, not imported: MXNet imports only after d2l prepares NumPy 2.
+which_mxnet='import importlib.util as u; s = u.find_spec("mxnet")
+print(s.origin) if s else exit("No module named mxnet")'
 if [ -n "$system" ] && ! mxnet=$("$python" -c "$which_mxnet" 2>&1); then
     echo "make install MXNET=system: $python cannot import mxnet" \
          "($(tail -1 <<< "$mxnet")); set PYTHON= to the Python that has" \
