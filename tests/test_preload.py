@@ -104,7 +104,9 @@ def test_importing_d2l_keeps_the_users_threads():
 def _numpy_reads(source):
     """Module-level NumPy names that Python `source` reads, as dotted
     paths below numpy (`bool`, `compat.basestring`, `linalg.norm`)."""
-    tree = ast.parse(source)
+    with warnings.catch_warnings():  # MXNet's invalid escapes
+        warnings.simplefilter('ignore', SyntaxWarning)
+        tree = ast.parse(source)
     aliases, reads = set(), set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
