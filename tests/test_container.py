@@ -89,13 +89,17 @@ def test_hadolint_finds_a_broken_dockerfile(tmp_path):
 
 
 def _install_inputs():
-    """The project's files that `make install` reads: those the Makefile
-    names, and what `pip install -e .` builds from (pyproject.toml, its
-    readme and its packages)."""
+    """The project's files that `make install` reads: those its recipes
+    (install and kernel) name, and what `pip install -e .` builds from
+    (pyproject.toml, its readme and its packages)."""
     makefile = (ROOT / 'Makefile').read_text()
+    recipes = ''.join(re.findall(
+        r'^(?:install|kernel):.*\n(?:(?:\t|ifeq|else|endif).*\n)*',
+        makefile, re.M))
+    assert 'pip install' in recipes
     # Not the tail of a path outside the project, as $(SHARED)/data/...
     named = {name for name in re.findall(r'[\w./-]+\.(?:txt|sh|py)\b',
-                                         makefile)
+                                         recipes)
              if not name.startswith('/') and (ROOT / name).is_file()}
     pyproject = (ROOT / 'pyproject.toml').read_text()
     readme = re.search(r'^readme = "(.+)"$', pyproject, re.M).group(1)

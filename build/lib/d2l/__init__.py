@@ -1,0 +1,46 @@
+"""Helpers for the Image Augmentation chapter of Dive into Deep Learning.
+
+The chapter uses them through this flat namespace, e.g. `d2l.train_ch12`.
+"""
+# Before anything imports mxnet: it reads OMP_NUM_THREADS, the NumPy names
+# it uses and its CUDA libraries as it loads.
+from .preload import prepare_mxnet, usable_cores, use_all_cores
+for _note in prepare_mxnet():
+    print(_note)
+del _note
+
+from .affine import BatchAffine
+from .augment import (BatchColorJitter, BatchCompose, BatchFlipLeftRight,
+                      BatchPadCrop, BatchRandomResizedCrop, DeviceLoader,
+                      batch_to_tensor)
+from .autoaugment import BatchRandAugment, BatchTrivialAugment
+from .config import BUDGETS, Budget, get_budget, seed_all
+from .data import (CIFAR10, CIFAR10FileError, CIFAR10NotFoundError,
+                   get_cifar10_labels, get_dataloader_workers)
+from .devices import split_batch, try_all_gpus, try_gpu
+from .mixing import BatchCutMix, BatchCutout, BatchMix, BatchMixup
+from .models import Residual, resnet18, resnet_block
+from .plotting import Animator, plt, set_figsize, show_images, use_png
+from .results import (accuracy_change, compare_with_baseline,
+                      describe_hardware, load_runs, plot_accuracy_curves,
+                      results_table, save_runs, standard_error)
+from .training import (Accumulator, Timer, accuracy, evaluate_accuracy_gpus,
+                       train_batch_ch12, train_ch12)
+from .tta import FlipAveraged, evaluate_accuracy_flip
+
+__all__ = [
+    'Accumulator', 'accuracy', 'accuracy_change', 'Animator',
+    'batch_to_tensor', 'BatchAffine', 'BatchColorJitter', 'BatchCompose',
+    'BatchCutMix', 'BatchCutout', 'BatchFlipLeftRight', 'BatchMix',
+    'BatchMixup', 'BatchPadCrop', 'BatchRandAugment',
+    'BatchRandomResizedCrop', 'BatchTrivialAugment', 'Budget', 'BUDGETS',
+    'CIFAR10', 'CIFAR10FileError', 'CIFAR10NotFoundError',
+    'compare_with_baseline', 'describe_hardware', 'DeviceLoader',
+    'evaluate_accuracy_flip', 'evaluate_accuracy_gpus', 'FlipAveraged',
+    'get_budget', 'get_cifar10_labels', 'get_dataloader_workers', 'load_runs',
+    'plot_accuracy_curves', 'plt', 'prepare_mxnet', 'Residual', 'resnet18', 'resnet_block',
+    'results_table', 'save_runs', 'seed_all', 'set_figsize', 'show_images',
+    'split_batch', 'standard_error', 'Timer', 'train_batch_ch12',
+    'train_ch12', 'try_all_gpus', 'try_gpu', 'usable_cores', 'use_all_cores',
+    'use_png',
+]

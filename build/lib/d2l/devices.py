@@ -1,0 +1,63 @@
+"""Devices: finding usable GPUs and splitting batches across devices."""
+import functools
+
+import mxnet as mx
+from mxnet import nd
+
+
+@functools.lru_cache(maxsize=None)
+def _gpu_runs(i):
+    """Whether MXNet can run a kernel on GPU `i` (not just see it)."""
+    try:
+        return (nd.ones((2, 2), ctx=mx.gpu(i)) * 2).sum().asscalar() == 8
+    except mx.base.MXNetError as err:
+        # The mxnet-cu112 1.9.1 wheel has kernels for sm_50 to sm_86 only,
+        # so newer GPUs (Hopper, sm_90) answer "no kernel image".
+        reason = str(err).strip().splitlines()[0][:160]
+        print(f'd2l: gpu({i}) is present but MXNet cannot run on it '
+              f'({reason}); using the CPU instead.')
+        return False
+
+
+def _num_gpus():
+    try:
+        return mx.context.num_gpus()
+    except mx.base.MXNetError:  # A CUDA build without a working driver.
+        return 0
+
+
+def try_gpu(i=0):
+    """Return gpu(i) if MXNet can run on it, otherwise cpu()."""
+    if i < _num_gpus() and _gpu_runs(i):
+        return mx.gpu(i)
+    return mx.cpu()
+
+
+def try_all_gpus():
+    """Return every GPU MXNet can run on, or [cpu()] if there is none."""
+    devices = [mx.gpu(i) for i in range(_num_gpus()) if _gpu_runs(i)]
+    return devices or [mx.cpu()]
+
+
+def split_batch(X, y, ctx_list):
+    """Split `X` and `y` into consecutive parts, one per device.
+
+    Parts differ in size by at most one example, so a last batch that does
+    not divide evenly still uses every device; a batch with fewer examples
+    than devices uses only the first `len(X)` devices.
+    """
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(f'split_batch: X has {X.shape[0]} examples but y '
+                         f'has {y.shape[0]}; pass features and labels of '
+                         f'the same batch.')
+    if not ctx_list:
+        raise ValueError('split_batch: ctx_list is empty; pass at least '
+                         'one device, e.g. d2l.try_all_gpus().')
+    base, extra = divmod(X.shape[0], len(ctx_list))
+    Xs, ys, start = [], [], 0
+    for i, ctx in enumerate(ctx_list[:X.shape[0]]):
+        stop = start + base + (i < extra)
+        Xs.append(X[start:stop].as_in_context(ctx))
+        ys.append(y[start:stop].as_in_context(ctx))
+        start = stop
+    return Xs, ys

@@ -1,0 +1,208 @@
+"""Preload: what must happen before MXNet loads, in one place.
+
+`prepare_mxnet` is the entry point; `import d2l` calls it first.
+
+Threads. MXNet 1.9.1 on x86 assumes hyper-threading and starts half as
+many OpenMP threads as there are processors: one on a 2-core machine
+without it, where ResNet-18 then trains at two thirds of the speed that
+both cores give. MXNet reads OMP_NUM_THREADS only when it loads.
+
+NumPy names. MXNet 1.9.1 (2022) reads names from NumPy as it loads and when
+it runs that later NumPy releases removed (`np.bool` in 1.24, `np.PZERO`,
+`np.alltrue`, `np.compat` ... in 2.0). Restored where missing, MXNet runs
+on NumPy 1.24 to 2.2; NumPy 2.3 removed `ndarray.tostring`, a method no
+module attribute can bring back, so NumPy stops at 2.2. Python 3.12 removed
+`distutils`, whose LooseVersion MXNet imports; setuptools provides it.
+"""
+import builtins
+import importlib
+import math
+import os
+import sys
+import warnings
+
+# cgroup v2's CPU limit for this process ("max" or "QUOTA PERIOD").
+_CGROUP_CPU_MAX = '/sys/fs/cgroup/cpu.max'
+
+
+def usable_cores(cpu_max_path=_CGROUP_CPU_MAX):
+    """Cores this process may run on: its CPU affinity, capped by a
+    container's CPU quota (as `docker run --cpus` sets) where there is one.
+    """
+    if hasattr(os, 'sched_getaffinity'):
+        cores = len(os.sched_getaffinity(0))
+    else:
+        cores = os.cpu_count() or 1
+    try:
+        with open(cpu_max_path) as f:
+            quota, period = f.read().split()[:2]
+        if quota != 'max':
+            cores = min(cores, max(1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass  # No cgroup v2 limit readable: the affinity is the limit.
+    return cores
+
+
+def _mxnet_loaded(modules):
+    # An `import mxnet` that failed half-way (e.g. on a NumPy name) leaves
+    # mxnet.base, and with it the library, loaded.
+    return 'mxnet' in modules or 'mxnet.base' in modules
+
+
+def use_all_cores(environ=os.environ, modules=sys.modules):
+    """Set OMP_NUM_THREADS to the usable cores unless the user chose.
+
+    Returns a one-line note that says what MXNet computes with.
+    """
+    if 'OMP_NUM_THREADS' in environ:
+        return (f'd2l: MXNet computes with OMP_NUM_THREADS='
+                f'{environ["OMP_NUM_THREADS"]} as set.')
+    if _mxnet_loaded(modules):
+        return ('d2l: mxnet was imported before d2l, so it keeps its own '
+                'OpenMP thread count (half the processors on x86); import '
+                'd2l first or set OMP_NUM_THREADS.')
+    cores = usable_cores()
+    environ['OMP_NUM_THREADS'] = str(cores)
+    return (f'd2l: MXNet computes with {cores} OpenMP thread'
+            f'{"s" if cores > 1 else ""}, one per usable core; set '
+            f'OMP_NUM_THREADS to choose another number.')
+
+
+# The newest NumPy whose removals MXNet 1.9.1 needs can all be restored.
+NEWEST_NUMPY = (2, 2)
+
+# As NumPy 1.23 had them.
+_REMOVED_VALUES = {
+    'PZERO': 0.0, 'NZERO': -0.0, 'PINF': math.inf, 'NINF': -math.inf,
+    'Inf': math.inf, 'NAN': math.nan, 'NaN': math.nan,
+    'bool': builtins.bool, 'int': builtins.int,
+}
+# Old names of functions that NumPy kept under new ones. Wrappers, not
+# aliases: MXNet's __array_function__ table is keyed by the NumPy function,
+# so an alias would hand `np.all` to MXNet's `alltrue`.
+_RENAMED = {'alltrue': 'all', 'sometrue': 'any', 'product': 'prod',
+            'round_': 'round'}
+# Moved to the numpy-financial package in NumPy 1.20; MXNet lists them.
+_FINANCIAL = ('mirr', 'npv', 'pmt', 'ppmt', 'pv', 'rate')
+
+
+def _renamed(old, new, numpy):
+    def wrapper(*args, **kwargs):
+        return getattr(numpy, new)(*args, **kwargs)
+    wrapper.__name__ = wrapper.__qualname__ = old
+    wrapper.__doc__ = f'numpy.{old}, removed from NumPy: numpy.{new}.'
+    return wrapper
+
+
+def _msort(numpy):
+    def msort(a):
+        """numpy.msort, removed from NumPy: a sorted along axis 0."""
+        return numpy.sort(a, axis=0)
+    return msort
+
+
+def _financial(name):
+    def removed(*args, **kwargs):
+        raise RuntimeError(f'numpy.{name} moved to the numpy-financial '
+                           f'package in NumPy 1.20: use numpy_financial.'
+                           f'{name}.')
+    removed.__name__ = removed.__qualname__ = name
+    return removed
+
+
+def _compat(numpy):
+    # NumPy 2 keeps numpy.compat importable, deprecated, but no longer
+    # imports it itself; MXNet reads numpy.compat.basestring.
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', DeprecationWarning)
+        return importlib.import_module('numpy.compat')
+
+
+def _numpy_has(numpy, name):
+    # NumPy 1.20 to 1.23 answer the financial names with a stand-in that
+    # warns on access; that counts as present.
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', DeprecationWarning)
+        return hasattr(numpy, name)
+
+
+def numpy_names_missing(numpy):
+    """The names MXNet 1.9.1 uses that `numpy` lacks, in a stable order."""
+    names = [*_REMOVED_VALUES, *_RENAMED, 'msort', *_FINANCIAL, 'compat']
+    return [name for name in names if not _numpy_has(numpy, name)]
+
+
+def restore_numpy_names(numpy=None, modules=sys.modules):
+    """Give NumPy back the names MXNet 1.9.1 uses, only where missing.
+
+    Returns a note naming what was restored, or None if nothing was.
+    Raises ImportError for a NumPy newer than NEWEST_NUMPY.
+    """
+    if numpy is None:
+        import numpy
+    version = tuple(int(part) for part in numpy.__version__.split('.')[:2])
+    if version > NEWEST_NUMPY:
+        newest = '.'.join(map(str, NEWEST_NUMPY))
+        raise ImportError(
+            f'd2l: NumPy {numpy.__version__} is too new for MXNet 1.9.1, '
+            f'which needs what NumPy removed after {newest} (e.g. '
+            f'ndarray.tostring); install NumPy {newest}: pip install '
+            f'"numpy<={newest}.99" (make install does).')
+    if version >= (2, 0):
+        # NumPy 2 writes a scalar as `np.int64(19)`, and MXNet passes
+        # operator parameters as text (`end=(19, 22)`): print as 1.25 did.
+        numpy.set_printoptions(legacy='1.25')
+    missing = numpy_names_missing(numpy)
+    if not missing:
+        return None
+    for name in missing:
+        if name in _REMOVED_VALUES:
+            value = _REMOVED_VALUES[name]
+        elif name in _RENAMED:
+            value = _renamed(name, _RENAMED[name], numpy)
+        elif name == 'msort':
+            value = _msort(numpy)
+        elif name == 'compat':
+            value = _compat(numpy)
+        else:
+            value = _financial(name)
+        setattr(numpy, name, value)
+    note = (f'd2l: restored {len(missing)} names that MXNet 1.9.1 uses and '
+            f'NumPy {numpy.__version__} lacks ({", ".join(missing)})')
+    note += ('; NumPy scalars print as in 1.25, as MXNet expects.'
+             if version >= (2, 0) else '.')
+    if _mxnet_loaded(modules):
+        note += ' mxnet was imported before d2l: import d2l first.'
+    return note
+
+
+def provide_distutils():
+    """Make `distutils.version` importable on Python 3.12 and later.
+
+    Importing setuptools installs its copy of distutils where Python has
+    none (unless SETUPTOOLS_USE_DISTUTILS=stdlib turned that off).
+    """
+    try:
+        import distutils.version  # noqa: F401
+        return
+    except ImportError:
+        pass
+    try:
+        import setuptools  # noqa: F401
+        import distutils.version  # noqa: F401,F811
+    except ImportError:
+        raise ImportError(
+            f'd2l: MXNet 1.9.1 imports distutils, which Python '
+            f'{sys.version_info[0]}.{sys.version_info[1]} no longer has; '
+            f'install setuptools (pip install setuptools, as make install '
+            f'does) and unset SETUPTOOLS_USE_DISTUTILS.') from None
+
+
+def prepare_mxnet():
+    """Make MXNet 1.9.1 load as this machine needs; call before it loads.
+
+    Returns the notes to print, one line each.
+    """
+    provide_distutils()
+    notes = [use_all_cores(), restore_numpy_names()]
+    return [note for note in notes if note]

@@ -1,0 +1,135 @@
+"""Training: timing, metrics, evaluation and multi-device training loops."""
+import time
+
+from mxnet import autograd
+import numpy as np
+
+from .devices import split_batch, try_all_gpus
+from .plotting import Animator
+
+
+class Timer:
+    """Record several running times."""
+
+    def __init__(self):
+        self.times = []
+        self.start()
+
+    def start(self):
+        self.tik = time.perf_counter()
+
+    def stop(self):
+        """Stop the timer and return the time since start()."""
+        self.times.append(time.perf_counter() - self.tik)
+        return self.times[-1]
+
+    def avg(self):
+        return sum(self.times) / len(self.times)
+
+    def sum(self):
+        return sum(self.times)
+
+    def cumsum(self):
+        return np.array(self.times).cumsum().tolist()
+
+
+class Accumulator:
+    """Sum over `n` variables."""
+
+    def __init__(self, n):
+        self.data = [0.0] * n
+
+    def add(self, *args):
+        self.data = [a + float(b) for a, b in zip(self.data, args)]
+
+    def reset(self):
+        self.data = [0.0] * len(self.data)
+
+    def __getitem__(self, idx):
+        return self.data[idx]
+
+
+def accuracy(y_hat, y):
+    """Count the correct predictions (class scores or class indices).
+
+    Soft labels (N, num_classes), as mixing transforms make, count their
+    heaviest class as the true one.
+    """
+    if y_hat.ndim > 1 and y_hat.shape[1] > 1:
+        y_hat = y_hat.argmax(axis=1)
+    if y.ndim > 1:
+        y = y.argmax(axis=1)
+    return float((y_hat.astype(y.dtype) == y).sum().asscalar())
+
+
+def evaluate_accuracy_gpus(net, data_iter, split_f=split_batch):
+    """Accuracy of `net` on `data_iter`, split over the net's devices."""
+    ctx_list = list(net.collect_params().values())[0].list_ctx()
+    # Number of correct predictions, number of predictions
+    metric = Accumulator(2)
+    for features, labels in data_iter:
+        Xs, ys = split_f(features, labels, ctx_list)
+        metric.add(sum(accuracy(net(X), y) for X, y in zip(Xs, ys)),
+                   labels.size)
+    if not metric[1]:
+        raise ValueError('evaluate_accuracy_gpus: data_iter yielded no '
+                         'examples; pass a non-empty test set.')
+    return metric[0] / metric[1]
+
+
+def train_batch_ch12(net, features, labels, loss, trainer, ctx_list,
+                     split_f=split_batch):
+    """Train `net` on one minibatch split across `ctx_list`."""
+    Xs, ys = split_f(features, labels, ctx_list)
+    with autograd.record():
+        pys = [net(X) for X in Xs]
+        ls = [loss(py, y) for py, y in zip(pys, ys)]
+    for l in ls:
+        l.backward()
+    # The gradient is summed over the whole minibatch, however it is split.
+    trainer.step(features.shape[0])
+    train_loss_sum = sum(float(l.sum().asscalar()) for l in ls)
+    train_acc_sum = sum(accuracy(py, y) for py, y in zip(pys, ys))
+    return train_loss_sum, train_acc_sum
+
+
+def train_ch12(net, train_iter, test_iter, loss, trainer, num_epochs,
+               ctx_list=None, split_f=split_batch):
+    """Train `net`, plot progress, print and return the final metrics."""
+    if ctx_list is None:
+        ctx_list = try_all_gpus()
+    num_batches, timer = len(train_iter), Timer()
+    wall_clock = Timer()
+    # No fixed top: the loss starts above 2 (ln 10 for ten classes).
+    animator = Animator(xlabel='epoch', xlim=[0, num_epochs],
+                        ylim=[0, None],
+                        legend=['train loss', 'train acc', 'test acc'])
+    history = []
+    for epoch in range(num_epochs):
+        # Sum of training loss, sum of training accuracy, no. of examples
+        metric = Accumulator(3)
+        for i, (features, labels) in enumerate(train_iter):
+            timer.start()
+            l, acc = train_batch_ch12(
+                net, features, labels, loss, trainer, ctx_list, split_f)
+            metric.add(l, acc, labels.shape[0])
+            timer.stop()
+            # About five points per epoch, and always the epoch's last batch.
+            if (i + 1) % max(num_batches // 5, 1) == 0 or \
+                    i + 1 == num_batches:
+                animator.add(epoch + (i + 1) / num_batches,
+                             (metric[0] / metric[2], metric[1] / metric[2],
+                              None))
+        test_acc = evaluate_accuracy_gpus(net, test_iter, split_f)
+        animator.add(epoch + 1, (None, None, test_acc))
+        history.append({'epoch': epoch + 1,
+                        'train_loss': metric[0] / metric[2],
+                        'train_acc': metric[1] / metric[2],
+                        'test_acc': test_acc})
+    speed = metric[2] * num_epochs / timer.sum()
+    final = history[-1]
+    print(f'loss {final["train_loss"]:.3f}, '
+          f'train acc {final["train_acc"]:.3f}, test acc {test_acc:.3f}')
+    print(f'{speed:.1f} examples/sec on {ctx_list}')
+    return {**final, 'examples_per_sec': speed,
+            'seconds': wall_clock.stop(), 'history': history}
