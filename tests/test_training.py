@@ -129,9 +129,10 @@ def test_animator_prints_outside_a_notebook(capsys):
 
 def test_budget_from_environment(monkeypatch):
     monkeypatch.setenv('D2L_BUDGET', 'full')
-    assert d2l.get_budget() == d2l.Budget('full', 50000, 10000, 10, 64)
+    assert d2l.get_budget() == d2l.Budget('full', 50000, 10000, 10, 64,
+                                          10000)
     monkeypatch.setenv('D2L_BUDGET', 'cpu')
-    assert d2l.get_budget() == d2l.Budget('cpu', 5000, 2000, 20, 16)
+    assert d2l.get_budget() == d2l.Budget('cpu', 5000, 10000, 20, 16, 2000)
     monkeypatch.setenv('D2L_BUDGET', 'Quick ')
     assert d2l.get_budget().name == 'quick'
     monkeypatch.setenv('D2L_BUDGET', 'huge')
@@ -140,9 +141,13 @@ def test_budget_from_environment(monkeypatch):
 
 
 def test_budget_line_states_all_of_it():
+    # The final models see the whole test set, the curve a part of it.
     assert str(d2l.BUDGETS['cpu']) == (
-        'cpu budget: 5,000 training and 2,000 test images, 20 epochs, '
-        'ResNet-18 of width 16')
+        'cpu budget: 5,000 training and 10,000 test images (per-epoch '
+        'curve: the first 2,000), 20 epochs, ResNet-18 of width 16')
+    assert str(d2l.BUDGETS['full']) == (
+        'full budget: 50,000 training and 10,000 test images, 10 epochs, '
+        'ResNet-18 of width 64')
 
 
 @pytest.mark.parametrize('devices, name', [([mx.cpu()], 'cpu'),
