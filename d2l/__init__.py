@@ -24,9 +24,10 @@ from .plotting import Animator, plt, set_figsize, show_images, use_png
 from .results import (accuracy_change, compare_with_baseline,
                       describe_hardware, load_runs, plot_accuracy_curves,
                       results_table, save_runs, standard_error)
-from .training import (Accumulator, Timer, accuracy, evaluate_accuracy_gpus,
-                       train_batch_ch12, train_ch12)
-from .tta import FlipAveraged, evaluate_accuracy_flip
+from .training import (Accumulator, Timer, accuracy, correct,
+                       evaluate_accuracy_gpus, evaluate_outcomes, score_final,
+                       score_test, train_batch_ch12, train_ch12)
+from .tta import FlipAveraged, evaluate_accuracy_flip, score_flip_averaged
 
 __all__ = [
     'Accumulator', 'accuracy', 'accuracy_change', 'Animator',
@@ -35,12 +36,13 @@ __all__ = [
     'BatchMixup', 'BatchPadCrop', 'BatchRandAugment',
     'BatchRandomResizedCrop', 'BatchTrivialAugment', 'Budget', 'BUDGETS',
     'CIFAR10', 'CIFAR10FileError', 'CIFAR10NotFoundError',
-    'compare_with_baseline', 'describe_hardware', 'DeviceLoader',
-    'evaluate_accuracy_flip', 'evaluate_accuracy_gpus', 'FlipAveraged',
-    'get_budget', 'get_cifar10_labels', 'get_dataloader_workers', 'load_runs',
-    'plot_accuracy_curves', 'plt', 'prepare_mxnet', 'Residual', 'resnet18', 'resnet_block',
-    'results_table', 'save_runs', 'seed_all', 'set_figsize', 'show_images',
-    'split_batch', 'standard_error', 'Timer', 'train_batch_ch12',
-    'train_ch12', 'try_all_gpus', 'try_gpu', 'usable_cores', 'use_all_cores',
-    'use_png',
+    'compare_with_baseline', 'correct', 'describe_hardware', 'DeviceLoader',
+    'evaluate_accuracy_flip', 'evaluate_accuracy_gpus', 'evaluate_outcomes',
+    'FlipAveraged', 'get_budget', 'get_cifar10_labels',
+    'get_dataloader_workers', 'load_runs', 'plot_accuracy_curves', 'plt',
+    'prepare_mxnet', 'Residual', 'resnet18', 'resnet_block', 'results_table',
+    'save_runs', 'score_final', 'score_flip_averaged', 'score_test',
+    'seed_all', 'set_figsize', 'show_images', 'split_batch', 'standard_error',
+    'Timer', 'train_batch_ch12', 'train_ch12', 'try_all_gpus', 'try_gpu',
+    'usable_cores', 'use_all_cores', 'use_png',
 ]
