@@ -216,9 +216,9 @@ def compare_with_baseline(runs, baseline, num_test=None):
             pair = paired_comparison(run, base)
             change, se = pair['change'], pair['se']
             significant = pair['p'] < ALPHA
-            counts = (f'paired SE; McNemar {_p_text(pair["p"])}, '
-                      f'{pair["b"]} of {pair["n"]:,} images right only '
-                      f'here, {pair["c"]} only without')
+            counts = (f'paired SE; McNemar {_p_text(pair["p"])}: of '
+                      f'{pair["n"]:,} images, {pair["b"]} right only with '
+                      f'{name}, {pair["c"]} only with {baseline}')
             beyond = f'significantly (McNemar p < {ALPHA})'
             within = 'not significantly'
         else:

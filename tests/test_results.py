@@ -107,6 +107,20 @@ def test_compare_with_baseline(none, other, num_test, verdict):
     assert f'test accuracy {change:+.3f} ± {se:.3f}' in line
 
 
+def test_table_is_a_table_on_the_rendered_page():
+    from IPython.core.formatters import DisplayFormatter
+    from nbconvert import HTMLExporter
+    from nbformat.v4 import new_output
+    data, _ = DisplayFormatter().format(d2l.results_table(RUNS, 100))
+    cell = new_code_cell('d2l.results_table(runs, 100)', outputs=[
+        new_output('display_data', data=data)])
+    page, _ = HTMLExporter(
+        template_file=str(ROOT / 'tools' / 'chapter.html.j2'),
+    ).from_notebook_node(new_notebook(cells=[cell]))
+    assert '<td style="text-align: right">0.600 ± 0.049</td>' in page
+    assert '| none |' not in page
+
+
 # b, c: test images only the first, only the second model gets right.
 @pytest.mark.parametrize('b, c, p', [
     (0, 0, 1.0), (2, 2, 1.0),
@@ -185,7 +199,8 @@ def test_compare_with_baseline_paired(clean, epoch, b, c, verdict):
                            f'{gap:.3f} (was {base_gap:.3f}), test accuracy '
                            f'{pair["change"]:+.3f} ± {pair["se"]:.3f} '
                            f'(paired SE; McNemar p ')
-    assert f'{b} of 1,000 images right only here, {c} only without' in line
+    assert (f'of 1,000 images, {b} right only with other, {c} only with '
+            f'none)') in line
     assert verdict in line.splitlines()[1]
 
 
@@ -196,8 +211,8 @@ def test_compare_with_baseline_paired_by_hand():
     # Gaps 1 - 0.42 and 0.9 - 0.46; sqrt(80 - 40^2 / 1000) / 1000.
     assert d2l.compare_with_baseline(runs, 'none').splitlines() == [
         'flip vs none: clean train - test gap 0.440 (was 0.580), test '
-        'accuracy +0.040 ± 0.009 (paired SE; McNemar p < 0.0001, 60 of '
-        '1,000 images right only here, 20 only without).',
+        'accuracy +0.040 ± 0.009 (paired SE; McNemar p < 0.0001: of 1,000 '
+        'images, 60 right only with flip, 20 only with none).',
         '  Supports the claim: the gap narrowed and the test accuracy '
         'rose significantly (McNemar p < 0.05).']
 
