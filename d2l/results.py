@@ -115,20 +115,20 @@ def results_table(runs, num_test=None):
     epoch average on augmented images.
     """
     clean = all('clean_train_acc' in run for run in runs.values())
-    trains = (['clean train acc', 'epoch train acc (augmented)'] if clean
-              else ['train acc'])
-    header = ['recipe', *trains, 'test acc',
-              f'{_train_acc(next(iter(runs.values())))[1]} - test',
-              'examples/sec', 'seconds']
+    header = (['recipe', 'clean train acc', 'epoch train acc (augmented)',
+               'test acc', 'clean train - test'] if clean else
+              ['recipe', 'train acc', 'test acc', 'train - test'])
+    header += ['examples/sec', 'seconds']
     rows = []
     for name, run in runs.items():
-        test_acc = run['test_acc']
-        se = standard_error(test_acc, run.get('num_test', num_test))
+        # The first is the one the gap uses.
         accs = ([run['clean_train_acc'], run['epoch_train_acc']] if clean
                 else [run['train_acc']])
+        test_acc = run['test_acc']
+        se = standard_error(test_acc, run.get('num_test', num_test))
         rows.append([name, *(f'{acc:.3f}' for acc in accs),
                      f'{test_acc:.3f} ± {se:.3f}',
-                     f'{_train_acc(run)[0] - test_acc:+.3f}',
+                     f'{accs[0] - test_acc:+.3f}',
                      f'{run["examples_per_sec"]:.1f}',
                      f'{run["seconds"]:.1f}'])
     return Table(header, rows, 'l' + 'r' * (len(header) - 1))
