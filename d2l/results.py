@@ -220,7 +220,8 @@ def compare_with_baseline(runs, baseline, num_test=None):
                       f'{pair["n"]:,} images, {pair["b"]} right only with '
                       f'{name}, {pair["c"]} only with {baseline}')
             beyond = f'significantly (McNemar p < {ALPHA})'
-            within = 'not significantly'
+            within = (f"by an amount McNemar's test cannot tell from "
+                      f"chance (p >= {ALPHA})")
         else:
             change, se = accuracy_change(run, base, num_test)
             significant = abs(change) > 2 * se
