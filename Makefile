@@ -46,8 +46,8 @@ export LD_LIBRARY_PATH := $(CUDA_LD_PATH)$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_P
 endif
 
 .PHONY: help install kernel venv clean-venv data test test-platforms \
-	run run-beyond \
-	trust lab html bench record record-beyond figures clean
+	run run-beyond trust lab html bench record record-beyond figures \
+	seeds clean
 
 help:
 	@echo 'make install   create .venv with the pinned MXNet stack and kernel'
@@ -68,6 +68,9 @@ help:
 	@echo '               committed chapter, with its Exercise 1 record'
 	@echo 'make record-beyond  the same for $(RUN_BEYOND)'
 	@echo 'make figures   exercise figure and table from results/'
+	@echo 'make seeds     the three recipes from 3 seeds each, on'
+	@echo '               D2L_BUDGET (default cpu) -> results/seeds.json,'
+	@echo '               img/seeds.png'
 	@echo 'make data      put CIFAR-10 into $(CIFAR_DIR) (from $(SHARED) or'
 	@echo '               by download)'
 
@@ -199,6 +202,11 @@ record-beyond: venv
 figures: venv
 	$(PY) tools/exercise_figures.py results/exercise1.json \
 		img/exercise1.png README.md
+
+# How far the seed moves the test accuracy: 9 runs, each about as long as
+# one of the chapter's (6 minutes on the cpu budget and a 2-core CPU).
+seeds: venv data
+	$(PY) tools/seeds.py 3 results/seeds.json img/seeds.png
 
 clean:
 	rm -rf $(BUILD)

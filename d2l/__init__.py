@@ -21,26 +21,31 @@ from .devices import split_batch, try_all_gpus, try_gpu
 from .mixing import BatchCutMix, BatchCutout, BatchMix, BatchMixup
 from .models import Residual, resnet18, resnet_block
 from .plotting import Animator, plt, set_figsize, show_images, use_png
-from .results import (accuracy_change, compare_with_baseline,
-                      describe_hardware, load_runs, plot_accuracy_curves,
+from .recipes import chapter_recipes, train_recipe
+from .results import (ALPHA, Table, accuracy_change, compare_with_baseline,
+                      comparison_table, describe_hardware, load_runs,
+                      mcnemar_p, paired_comparison, plot_accuracy_curves,
                       results_table, save_runs, standard_error)
-from .training import (Accumulator, Timer, accuracy, evaluate_accuracy_gpus,
-                       train_batch_ch12, train_ch12)
-from .tta import FlipAveraged, evaluate_accuracy_flip
+from .training import (Accumulator, Timer, accuracy, correct,
+                       evaluate_accuracy_gpus, evaluate_outcomes, score_final,
+                       score_test, train_batch_ch12, train_ch12)
+from .tta import FlipAveraged, evaluate_accuracy_flip, score_flip_averaged
 
 __all__ = [
-    'Accumulator', 'accuracy', 'accuracy_change', 'Animator',
+    'Accumulator', 'accuracy', 'accuracy_change', 'ALPHA', 'Animator',
     'batch_to_tensor', 'BatchAffine', 'BatchColorJitter', 'BatchCompose',
     'BatchCutMix', 'BatchCutout', 'BatchFlipLeftRight', 'BatchMix',
     'BatchMixup', 'BatchPadCrop', 'BatchRandAugment',
     'BatchRandomResizedCrop', 'BatchTrivialAugment', 'Budget', 'BUDGETS',
-    'CIFAR10', 'CIFAR10FileError', 'CIFAR10NotFoundError',
-    'compare_with_baseline', 'describe_hardware', 'DeviceLoader',
-    'evaluate_accuracy_flip', 'evaluate_accuracy_gpus', 'FlipAveraged',
+    'chapter_recipes', 'CIFAR10', 'CIFAR10FileError',
+    'CIFAR10NotFoundError', 'compare_with_baseline', 'comparison_table',
+    'correct', 'describe_hardware', 'DeviceLoader', 'evaluate_accuracy_flip',
+    'evaluate_accuracy_gpus', 'evaluate_outcomes', 'FlipAveraged',
     'get_budget', 'get_cifar10_labels', 'get_dataloader_workers', 'load_runs',
-    'plot_accuracy_curves', 'plt', 'prepare_mxnet', 'Residual', 'resnet18', 'resnet_block',
-    'results_table', 'save_runs', 'seed_all', 'set_figsize', 'show_images',
-    'split_batch', 'standard_error', 'Timer', 'train_batch_ch12',
-    'train_ch12', 'try_all_gpus', 'try_gpu', 'usable_cores', 'use_all_cores',
-    'use_png',
+    'mcnemar_p', 'paired_comparison', 'plot_accuracy_curves', 'plt',
+    'prepare_mxnet', 'Residual', 'resnet18', 'resnet_block', 'results_table',
+    'save_runs', 'score_final', 'score_flip_averaged', 'score_test',
+    'seed_all', 'set_figsize', 'show_images', 'split_batch', 'standard_error',
+    'Table', 'Timer', 'train_batch_ch12', 'train_ch12', 'train_recipe',
+    'try_all_gpus', 'try_gpu', 'usable_cores', 'use_all_cores', 'use_png',
 ]

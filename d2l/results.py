@@ -1,4 +1,5 @@
 """Results: recording training runs and comparing them in a table and plot."""
+import html
 import json
 import math
 import os
@@ -50,6 +51,7 @@ def save_runs(path, runs, budget, devices):
     record = {'run_id': os.environ.get('D2L_RUN_ID'),
               'budget': budget.name, 'budget_detail': str(budget),
               'num_test': budget.num_test,
+              'num_curve_test': budget.num_curve_test,
               'hardware': describe_hardware(devices),
               'devices': str(devices), 'runs': runs}
     with open(path, 'w') as f:
@@ -63,22 +65,73 @@ def load_runs(path):
         return json.load(f)
 
 
-def results_table(runs, num_test):
-    """A Markdown table of each run's final accuracies and their gap.
+class Table:
+    """A table that notebooks render as one: HTML in Jupyter, JupyterLab
+    and nbconvert's pages, Markdown as text (print, str, a README).
 
-    Test accuracies carry their standard error on `num_test` images.
+    `align` holds 'l' or 'r' per column.
     """
-    lines = ['| recipe | train acc | test acc | train - test | '
-             'examples/sec | seconds |',
-             '| --- | ---: | ---: | ---: | ---: | ---: |']
+
+    def __init__(self, header, rows, align):
+        self.header, self.rows, self.align = header, rows, align
+
+    def __str__(self):
+        rule = ['---' if a == 'l' else '---:' for a in self.align]
+        return '\n'.join(f'| {" | ".join(map(str, row))} |'
+                         for row in [self.header, rule, *self.rows])
+
+    __repr__ = _repr_markdown_ = __str__
+
+    def _repr_html_(self):
+        def row(cells, tag):
+            return '<tr>' + ''.join(
+                f'<{tag} style="text-align: '
+                f'{"left" if a == "l" else "right"}">'
+                f'{html.escape(str(cell))}</{tag}>'
+                for cell, a in zip(cells, self.align)) + '</tr>'
+        body = '\n'.join(row(r, 'td') for r in self.rows)
+        return (f'<table>\n<thead>{row(self.header, "th")}</thead>\n'
+                f'<tbody>\n{body}\n</tbody>\n</table>')
+
+
+def _train_acc(run):
+    """The training accuracy a gap uses, and its label.
+
+    Records from `d2l.score_final` have the clean one (evaluation mode,
+    un-augmented images); older records only train_ch12's epoch average.
+    """
+    if 'clean_train_acc' in run:
+        return run['clean_train_acc'], 'clean train'
+    return run['train_acc'], 'epoch train'
+
+
+def results_table(runs, num_test=None):
+    """A table of each run's final accuracies and their gap.
+
+    Test accuracies carry their standard error on the run's `num_test`
+    images (recorded by `d2l.score_final`; else the argument). Runs
+    scored by `d2l.score_final` show both training accuracies: clean
+    (evaluation mode, un-augmented images), which the gap uses, and the
+    epoch average on augmented images.
+    """
+    clean = all('clean_train_acc' in run for run in runs.values())
+    header = (['recipe', 'clean train acc', 'epoch train acc (augmented)',
+               'test acc', 'clean train - test'] if clean else
+              ['recipe', 'train acc', 'test acc', 'train - test'])
+    header += ['examples/sec', 'seconds']
+    rows = []
     for name, run in runs.items():
-        se = standard_error(run['test_acc'], num_test)
-        lines.append(f'| {name} | {run["train_acc"]:.3f} | '
-                     f'{run["test_acc"]:.3f} ± {se:.3f} | '
-                     f'{run["train_acc"] - run["test_acc"]:+.3f} | '
-                     f'{run["examples_per_sec"]:.1f} | '
-                     f'{run["seconds"]:.1f} |')
-    return '\n'.join(lines)
+        # The first is the one the gap uses.
+        accs = ([run['clean_train_acc'], run['epoch_train_acc']] if clean
+                else [run['train_acc']])
+        test_acc = run['test_acc']
+        se = standard_error(test_acc, run.get('num_test', num_test))
+        rows.append([name, *(f'{acc:.3f}' for acc in accs),
+                     f'{test_acc:.3f} ± {se:.3f}',
+                     f'{accs[0] - test_acc:+.3f}',
+                     f'{run["examples_per_sec"]:.1f}',
+                     f'{run["seconds"]:.1f}'])
+    return Table(header, rows, 'l' + 'r' * (len(header) - 1))
 
 
 def accuracy_change(run, baseline, num_test):
@@ -87,7 +140,7 @@ def accuracy_change(run, baseline, num_test):
 
     The error treats the two accuracies as independent; measured on the
     same images they are positively correlated, so it errs on the side of
-    caution.
+    caution. `paired_comparison` uses the pairing instead.
     """
     change = run['test_acc'] - baseline['test_acc']
     se = math.hypot(standard_error(run['test_acc'], num_test),
@@ -95,39 +148,121 @@ def accuracy_change(run, baseline, num_test):
     return change, se
 
 
-def compare_with_baseline(runs, baseline, num_test):
+# A difference counts when McNemar's test gives p below this.
+ALPHA = 0.05
+
+
+def mcnemar_p(b, c):
+    """Two-sided p-value of McNemar's exact test.
+
+    `b` and `c` count the images only one of two models gets right; if
+    both were equally good, b would follow Binomial(b + c, 1/2). Exact
+    integer sums, no SciPy needed.
+    """
+    n = b + c
+    tail = sum(math.comb(n, k) for k in range(min(b, c) + 1))
+    return min(1.0, 2 * tail / 2 ** n)
+
+
+def paired_comparison(run, baseline):
+    """Compare two records' test outcomes on the same images, paired.
+
+    Returns a dict: `b` (images only `run` gets right), `c` (only
+    `baseline`), `n` (test images), `change` = (b - c) / n, the change
+    in test accuracy, its paired standard error
+    sqrt(b + c - (b - c)^2 / n) / n as `se`, McNemar's exact `p` and a
+    `verdict`: 'better', 'worse' (p < ALPHA) or 'no detectable
+    difference'.
+    """
+    ours, theirs = run['test_outcomes'], baseline['test_outcomes']
+    if len(ours) != len(theirs):
+        raise ValueError(f'paired_comparison: {len(ours)} and '
+                         f'{len(theirs)} test outcomes; pair runs scored '
+                         f'on the same test images.')
+    pairs = list(zip(ours, theirs))
+    b, c, n = pairs.count(('1', '0')), pairs.count(('0', '1')), len(pairs)
+    p = mcnemar_p(b, c)
+    verdict = ('no detectable difference' if p >= ALPHA else
+               'better' if b > c else 'worse')
+    return {'b': b, 'c': c, 'n': n, 'change': (b - c) / n,
+            'se': math.sqrt(b + c - (b - c) ** 2 / n) / n, 'p': p,
+            'verdict': verdict}
+
+
+def _p_text(p):
+    return 'p < 0.0001' if p < 1e-4 else f'p = {p:.2g}'
+
+
+def compare_with_baseline(runs, baseline, num_test=None):
     """One line per run: does it beat `baseline` beyond the noise?
 
     Augmentation mitigates overfitting if it narrows the train-test gap
     *and* raises the test accuracy; a narrower gap alone can also mean
-    that training got harder. A change counts when it exceeds twice its
-    standard error (see `accuracy_change`).
+    that training got harder. The gap uses the clean training accuracy
+    (see `d2l.score_final`). Runs with test outcomes are compared paired,
+    image by image (`paired_comparison`): a change counts when McNemar's
+    test gives p < ALPHA. Older records without outcomes fall back to
+    `accuracy_change` on `num_test` images: a change counts beyond twice
+    its standard error.
     """
     base = runs[baseline]
-    base_gap = base['train_acc'] - base['test_acc']
+    base_train, label = _train_acc(base)
+    base_gap = base_train - base['test_acc']
     lines = []
     for name, run in runs.items():
         if name == baseline:
             continue
-        change, se = accuracy_change(run, base, num_test)
-        gap = run['train_acc'] - run['test_acc']
-        if change > 2 * se and gap < base_gap:
-            verdict = ('Supports the claim: the gap narrowed and the test '
-                       'accuracy rose by more than twice its uncertainty.')
-        elif change < -2 * se:
-            verdict = ('Goes against it: the test accuracy fell by more '
-                       'than twice its uncertainty.')
+        if 'test_outcomes' in run and 'test_outcomes' in base:
+            pair = paired_comparison(run, base)
+            change, se = pair['change'], pair['se']
+            significant = pair['p'] < ALPHA
+            counts = (f'paired SE; McNemar {_p_text(pair["p"])}: of '
+                      f'{pair["n"]:,} images, {pair["b"]} right only with '
+                      f'{name}, {pair["c"]} only with {baseline}')
+            beyond = f'significantly (McNemar p < {ALPHA})'
+            within = (f"by an amount McNemar's test cannot tell from "
+                      f"chance (p >= {ALPHA})")
+        else:
+            change, se = accuracy_change(run, base, num_test)
+            significant = abs(change) > 2 * se
+            counts = f'{change / se:+.1f} SE' if se else 'SE 0'
+            beyond = 'by more than twice its uncertainty'
+            within = 'by less than twice its uncertainty'
+        gap = _train_acc(run)[0] - run['test_acc']
+        if significant and change > 0 and gap < base_gap:
+            verdict = (f'Supports the claim: the gap narrowed and the '
+                       f'test accuracy rose {beyond}.')
+        elif significant and change < 0:
+            verdict = f'Goes against it: the test accuracy fell {beyond}.'
         elif gap < base_gap:
-            verdict = ('The gap narrowed, but the test accuracy moved by '
-                       'less than twice its uncertainty: this run cannot '
-                       'tell less overfitting from harder training.')
+            verdict = (f'The gap narrowed, but the test accuracy moved '
+                       f'{within}: this run cannot tell less overfitting '
+                       f'from harder training.')
         else:
             verdict = 'Does not support it: the gap did not narrow.'
-        sigmas = f' ({change / se:+.1f} SE)' if se else ''
-        lines.append(f'{name} vs {baseline}: train - test gap {gap:.3f} '
-                     f'(was {base_gap:.3f}), test accuracy {change:+.3f} '
-                     f'± {se:.3f}{sigmas}.\n  {verdict}')
+        lines.append(f'{name} vs {baseline}: {label} - test gap '
+                     f'{gap:.3f} (was {base_gap:.3f}), test accuracy '
+                     f'{change:+.3f} ± {se:.3f} ({counts}).\n  {verdict}')
     return '\n'.join(lines)
+
+
+def comparison_table(runs, baseline):
+    """A table of each run's test accuracy against `baseline`, paired.
+
+    Every run needs test outcomes on the same images (`d2l.score_test`);
+    see `paired_comparison` for the columns.
+    """
+    rows = []
+    for name, run in runs.items():
+        pair = paired_comparison(run, runs[baseline])
+        se = standard_error(run['test_acc'], pair['n'])
+        rows.append([name, f'{run["test_acc"]:.3f} ± {se:.3f}',
+                     f'{pair["change"]:+.3f} ± {pair["se"]:.3f}',
+                     pair['b'], pair['c'], _p_text(pair['p']),
+                     pair['verdict']])
+    return Table(['recipe', 'test acc', f'vs. {baseline}',
+                  'right only here', f'right only in {baseline}',
+                  'McNemar test', 'verdict'], rows, 'lrrrrrl')
 
 
 def plot_accuracy_curves(runs, num_test, title=None, figsize=(6.5, 3.5)):

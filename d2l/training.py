@@ -49,32 +49,53 @@ class Accumulator:
         return self.data[idx]
 
 
-def accuracy(y_hat, y):
-    """Count the correct predictions (class scores or class indices).
+def correct(y_hat, y):
+    """Per example, 1 if the prediction is right, else 0 (an NDArray).
 
-    Soft labels (N, num_classes), as mixing transforms make, count their
-    heaviest class as the true one.
+    `y_hat` holds class scores or class indices. Soft labels
+    (N, num_classes), as mixing transforms make, count their heaviest
+    class as the true one.
     """
     if y_hat.ndim > 1 and y_hat.shape[1] > 1:
         y_hat = y_hat.argmax(axis=1)
     if y.ndim > 1:
         y = y.argmax(axis=1)
-    return float((y_hat.astype(y.dtype) == y).sum().asscalar())
+    return y_hat.astype(y.dtype) == y
+
+
+def accuracy(y_hat, y):
+    """Count the correct predictions (class scores or class indices)."""
+    return float(correct(y_hat, y).sum().asscalar())
+
+
+def evaluate_outcomes(net, data_iter, split_f=split_batch):
+    """Per example of `data_iter`, in its order: did `net` get it right?
+
+    Returns a string of '1' (right) and '0' (wrong), one character per
+    example: compact in a JSON record, and enough to recompute any
+    accuracy or paired comparison. The net runs in evaluation mode (no
+    autograd.record here), so BatchNorm uses its running statistics and
+    Dropout is off.
+    """
+    ctx_list = list(net.collect_params().values())[0].list_ctx()
+    outcomes = []
+    for features, labels in data_iter:
+        Xs, ys = split_f(features, labels, ctx_list)
+        # split_f cuts the batch into consecutive parts: order is kept.
+        outcomes.extend(''.join(map(str, correct(net(X), y).asnumpy()
+                                    .astype(int)))
+                        for X, y in zip(Xs, ys))
+    outcomes = ''.join(outcomes)
+    if not outcomes:
+        raise ValueError('evaluate_outcomes: data_iter yielded no '
+                         'examples; pass a non-empty test set.')
+    return outcomes
 
 
 def evaluate_accuracy_gpus(net, data_iter, split_f=split_batch):
     """Accuracy of `net` on `data_iter`, split over the net's devices."""
-    ctx_list = list(net.collect_params().values())[0].list_ctx()
-    # Number of correct predictions, number of predictions
-    metric = Accumulator(2)
-    for features, labels in data_iter:
-        Xs, ys = split_f(features, labels, ctx_list)
-        metric.add(sum(accuracy(net(X), y) for X, y in zip(Xs, ys)),
-                   labels.size)
-    if not metric[1]:
-        raise ValueError('evaluate_accuracy_gpus: data_iter yielded no '
-                         'examples; pass a non-empty test set.')
-    return metric[0] / metric[1]
+    outcomes = evaluate_outcomes(net, data_iter, split_f)
+    return outcomes.count('1') / len(outcomes)
 
 
 def train_batch_ch12(net, features, labels, loss, trainer, ctx_list,
@@ -133,3 +154,39 @@ def train_ch12(net, train_iter, test_iter, loss, trainer, num_epochs,
     print(f'{speed:.1f} examples/sec on {ctx_list}')
     return {**final, 'examples_per_sec': speed,
             'seconds': wall_clock.stop(), 'history': history}
+
+
+def score_test(net, test_iter, split_f=split_batch):
+    """The test record of `net`: accuracy, number of examples, outcomes.
+
+    `test_iter` must not shuffle: `test_outcomes` (see
+    `evaluate_outcomes`) follow the test set's order, so that two records
+    on the same test set pair up image by image.
+    """
+    outcomes = evaluate_outcomes(net, test_iter, split_f)
+    return {'test_acc': outcomes.count('1') / len(outcomes),
+            'num_test': len(outcomes), 'test_outcomes': outcomes}
+
+
+def score_final(result, net, clean_train_iter, test_iter,
+                split_f=split_batch):
+    """`result`, what train_ch12 returns, with the final model's scores.
+
+    train_ch12's `train_acc` averages an epoch of augmented images seen
+    by a net that changes during the epoch, with BatchNorm in training
+    mode: augmentation lowers it, and so narrows the train-test gap, by
+    construction. It is kept as `epoch_train_acc`; `clean_train_acc` is
+    the final net in evaluation mode on the un-augmented training images
+    (`clean_train_iter`), measured the same way as the test accuracy.
+    `test_acc` becomes the final net's accuracy on `test_iter` (e.g. the
+    whole test set), with its outcomes (see `score_test`); the per-epoch
+    values stay in `history`.
+    """
+    scored = {key: value for key, value in result.items()
+              if key != 'train_acc'}
+    scored.update(
+        epoch_train_acc=result['train_acc'],
+        clean_train_acc=evaluate_accuracy_gpus(net, clean_train_iter,
+                                               split_f),
+        **score_test(net, test_iter, split_f))
+    return scored

@@ -112,6 +112,10 @@ def test_nbval_sanitizer_masks_machine_details():
     there = (f'{d2l.BUDGETS["full"]}, on [gpu(0), gpu(1)]\n'
              'loss 0.170, train acc 0.930, test acc 0.843\n')
     assert sanitize(here) == sanitize(there)
+    # The committed run's line, and the cpu budget's now.
+    assert sanitize('cpu budget: 5,000 training and 2,000 test images, 20 '
+                    'epochs, ResNet-18 of width 16') == 'BUDGET'
+    assert sanitize(str(d2l.BUDGETS['cpu'])) == 'BUDGET'
     assert sanitize('images: (32, 32, 32, 3)') == 'images: (32, 32, 32, 3)'
 
 

@@ -1,12 +1,15 @@
 """Recording runs, the comparison table and figure, and the tools on them."""
 import math
+import os
 import pathlib
 import subprocess
 import sys
 
 import mxnet as mx
 import nbformat
+import numpy as np
 import pytest
+import scipy.stats
 from nbformat.v4 import new_code_cell, new_notebook
 
 import d2l
@@ -26,13 +29,54 @@ RUNS = {'none': _run([0.5, 0.9], [0.4, 0.6]),
         'flip': _run([0.4, 0.8], [0.4, 0.7], 12.5)}
 
 
-def test_results_table():
-    lines = d2l.results_table(RUNS, 100).splitlines()
-    assert lines[0].startswith('| recipe | train acc | test acc |')
+def _scored(clean_train, epoch_train, outcomes, speed=10.0):
+    """A run as d2l.score_final leaves it."""
+    run = {key: value for key, value in _run([epoch_train], [0.0], speed)
+           .items() if key != 'train_acc'}
+    return {**run, 'epoch_train_acc': epoch_train,
+            'clean_train_acc': clean_train,
+            'test_acc': outcomes.count('1') / len(outcomes),
+            'num_test': len(outcomes), 'test_outcomes': outcomes}
+
+
+def test_results_table_of_runs_without_outcomes():
+    table = d2l.results_table(RUNS, 100)
+    lines = str(table).splitlines()
+    # As before outcomes were kept: the committed chapter prints this.
+    assert lines[:2] == [
+        '| recipe | train acc | test acc | train - test | examples/sec | '
+        'seconds |', '| --- | ---: | ---: | ---: | ---: | ---: |']
     # sqrt(0.6 * 0.4 / 100) = 0.049, sqrt(0.7 * 0.3 / 100) = 0.046
     assert lines[2:] == [
         '| none | 0.900 | 0.600 ± 0.049 | +0.300 | 10.0 | 90.0 |',
         '| flip | 0.800 | 0.700 ± 0.046 | +0.100 | 12.5 | 90.0 |']
+    assert repr(table) == str(table)
+
+
+def test_results_table_gap_uses_the_clean_train_accuracy():
+    runs = {'none': _scored(0.95, 0.9, '1' * 60 + '0' * 40),
+            'flip': _scored(0.85, 0.6, '1' * 70 + '0' * 30)}
+    # No num_test: each run's own (100) gives the standard error.
+    assert str(d2l.results_table(runs)).splitlines() == [
+        '| recipe | clean train acc | epoch train acc (augmented) | '
+        'test acc | clean train - test | examples/sec | seconds |',
+        '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+        '| none | 0.950 | 0.900 | 0.600 ± 0.049 | +0.350 | 10.0 | 90.0 |',
+        '| flip | 0.850 | 0.600 | 0.700 ± 0.046 | +0.150 | 10.0 | 90.0 |']
+
+
+def test_table_renders_as_a_table_in_notebooks():
+    from IPython.core.formatters import DisplayFormatter
+    table = d2l.Table(['recipe', 'acc'], [['a < b', '0.5']], 'lr')
+    data, _ = DisplayFormatter().format(table)
+    assert data['text/markdown'] == data['text/plain'] == str(table) == (
+        '| recipe | acc |\n| --- | ---: |\n| a < b | 0.5 |')
+    # HTML, which nbconvert and JupyterLab prefer: cells wrap, never cut.
+    assert data['text/html'] == (
+        '<table>\n<thead><tr><th style="text-align: left">recipe</th>'
+        '<th style="text-align: right">acc</th></tr></thead>\n<tbody>\n'
+        '<tr><td style="text-align: left">a &lt; b</td>'
+        '<td style="text-align: right">0.5</td></tr>\n</tbody>\n</table>')
 
 
 def test_standard_error():
@@ -58,13 +102,133 @@ def _runs(none, other):
 def test_compare_with_baseline(none, other, num_test, verdict):
     line = d2l.compare_with_baseline(_runs(none, other), 'none', num_test)
     gap, base_gap = other[0] - other[1], none[0] - none[1]
-    assert line.startswith(f'other vs none: train - test gap {gap:.3f} '
+    assert line.startswith(f'other vs none: epoch train - test gap {gap:.3f} '
                            f'(was {base_gap:.3f})')
     assert verdict in line.splitlines()[1]
     change = other[1] - none[1]
     se = math.hypot(d2l.standard_error(other[1], num_test),
                     d2l.standard_error(none[1], num_test))
     assert f'test accuracy {change:+.3f} ± {se:.3f}' in line
+
+
+def test_table_is_a_table_on_the_rendered_page():
+    from IPython.core.formatters import DisplayFormatter
+    from nbconvert import HTMLExporter
+    from nbformat.v4 import new_output
+    data, _ = DisplayFormatter().format(d2l.results_table(RUNS, 100))
+    cell = new_code_cell('d2l.results_table(runs, 100)', outputs=[
+        new_output('display_data', data=data)])
+    page, _ = HTMLExporter(
+        template_file=str(ROOT / 'tools' / 'chapter.html.j2'),
+    ).from_notebook_node(new_notebook(cells=[cell]))
+    assert '<td style="text-align: right">0.600 ± 0.049</td>' in page
+    assert '| none |' not in page
+
+
+# b, c: test images only the first, only the second model gets right.
+@pytest.mark.parametrize('b, c, p', [
+    (0, 0, 1.0), (2, 2, 1.0),
+    # 2 * (C(4, 0) + C(4, 1)) / 2^4 = 10 / 16
+    (3, 1, 0.625), (1, 3, 0.625),
+    # 2 / 2^5: five images against none
+    (5, 0, 0.0625),
+    # 2 * (1 + 12 + 66) / 2^12
+    (10, 2, 158 / 4096)])
+def test_mcnemar_p_by_hand(b, c, p):
+    assert d2l.mcnemar_p(b, c) == pytest.approx(p, rel=1e-12)
+
+
+@pytest.mark.parametrize('b, c', [(7, 19), (40, 12), (30, 31),
+                                  (480, 560), (1500, 1380), (9, 0)])
+def test_mcnemar_p_matches_scipy(b, c):
+    assert d2l.mcnemar_p(b, c) == pytest.approx(
+        scipy.stats.binomtest(b, b + c, 0.5).pvalue, rel=1e-9)
+
+
+def test_paired_comparison_by_hand():
+    #      images: 1  2  3  4  5  6  7  8
+    run = {'test_outcomes': '11101100'}
+    base = {'test_outcomes': '10011000'}
+    pair = d2l.paired_comparison(run, base)
+    # Only run right: images 2, 3, 6; only base right: image 4.
+    assert (pair['b'], pair['c'], pair['n']) == (3, 1, 8)
+    assert pair['change'] == 0.25
+    assert pair['se'] == pytest.approx(math.sqrt(4 - 4 / 8) / 8)
+    # The same: the standard error of the mean per-image difference.
+    d = [int(r) - int(b) for r, b in zip('11101100', '10011000')]
+    assert pair['se'] == pytest.approx(np.std(d) / math.sqrt(8))
+    assert pair['p'] == 0.625
+    assert pair['verdict'] == 'no detectable difference'
+    with pytest.raises(ValueError, match='same test images'):
+        d2l.paired_comparison(run, {'test_outcomes': '1'})
+
+
+def _outcomes(both, only_first, only_second, neither):
+    """Two outcome strings with the given counts of each kind of image."""
+    kinds = (['11'] * both + ['10'] * only_first + ['01'] * only_second +
+             ['00'] * neither)
+    return ''.join(k[0] for k in kinds), ''.join(k[1] for k in kinds)
+
+
+@pytest.mark.parametrize('b, c, verdict', [
+    (60, 20, 'better'), (20, 60, 'worse'),
+    # 2 * P(B <= 40) for B ~ Binomial(100, 1/2) is 0.057, above ALPHA
+    (60, 40, 'no detectable difference')])
+def test_paired_comparison_verdict(b, c, verdict):
+    ours, theirs = _outcomes(400, b, c, 600 - b - c)
+    pair = d2l.paired_comparison({'test_outcomes': ours},
+                                 {'test_outcomes': theirs})
+    assert pair['verdict'] == verdict
+    assert (pair['p'] < d2l.ALPHA) == (verdict != 'no detectable '
+                                                  'difference')
+
+
+@pytest.mark.parametrize('clean, epoch, b, c, verdict', [
+    # Against a clean gap of 0.95 - 0.42 = 0.53 (epoch average: 0.58).
+    (0.9, 0.6, 60, 20, 'Supports the claim'),
+    (0.9, 0.6, 20, 60, 'Goes against it'),
+    (0.9, 0.6, 60, 40, 'cannot tell less overfitting'),
+    # 1.0 - 0.46: the epoch gap (0.6 - 0.46) narrowed, the clean did not.
+    (1.0, 0.6, 60, 20, 'the gap did not narrow')])
+def test_compare_with_baseline_paired(clean, epoch, b, c, verdict):
+    ours, theirs = _outcomes(400, b, c, 600 - b - c)
+    runs = {'none': _scored(0.95, 1.0, theirs),
+            'other': _scored(clean, epoch, ours)}
+    line = d2l.compare_with_baseline(runs, 'none')
+    pair = d2l.paired_comparison(runs['other'], runs['none'])
+    gap = clean - runs['other']['test_acc']
+    base_gap = 0.95 - runs['none']['test_acc']
+    assert line.startswith(f'other vs none: clean train - test gap '
+                           f'{gap:.3f} (was {base_gap:.3f}), test accuracy '
+                           f'{pair["change"]:+.3f} ± {pair["se"]:.3f} '
+                           f'(paired SE; McNemar p ')
+    assert (f'of 1,000 images, {b} right only with other, {c} only with '
+            f'none)') in line
+    assert verdict in line.splitlines()[1]
+
+
+def test_compare_with_baseline_paired_by_hand():
+    ours, theirs = _outcomes(400, 60, 20, 520)
+    runs = {'none': _scored(1.0, 1.0, theirs),
+            'flip': _scored(0.9, 0.6, ours)}
+    # Gaps 1 - 0.42 and 0.9 - 0.46; sqrt(80 - 40^2 / 1000) / 1000.
+    assert d2l.compare_with_baseline(runs, 'none').splitlines() == [
+        'flip vs none: clean train - test gap 0.440 (was 0.580), test '
+        'accuracy +0.040 ± 0.009 (paired SE; McNemar p < 0.0001: of 1,000 '
+        'images, 60 right only with flip, 20 only with none).',
+        '  Supports the claim: the gap narrowed and the test accuracy '
+        'rose significantly (McNemar p < 0.05).']
+
+
+def test_comparison_table():
+    ours, theirs = _outcomes(400, 60, 20, 520)
+    runs = {'base': {'test_acc': 0.42, 'test_outcomes': theirs},
+            'new': {'test_acc': 0.46, 'test_outcomes': ours}}
+    assert str(d2l.comparison_table(runs, 'base')).splitlines()[2:] == [
+        '| base | 0.420 ± 0.016 | +0.000 ± 0.000 | 0 | 0 | p = 1 | '
+        'no detectable difference |',
+        '| new | 0.460 ± 0.016 | +0.040 ± 0.009 | 60 | 20 | '
+        'p < 0.0001 | better |']
 
 
 def test_plot_accuracy_curves_draws_train_and_test_per_run():
@@ -95,6 +259,14 @@ def test_save_and_load_runs(tmp_path):
     assert '(CPU)' in record['hardware']
 
 
+def _exercise_figures(record, figure, readme):
+    # This tree's d2l, not whichever the venv has installed.
+    subprocess.run([sys.executable, str(ROOT / 'tools' /
+                                        'exercise_figures.py'),
+                    str(record), str(figure), str(readme)], check=True,
+                   env={**os.environ, 'PYTHONPATH': str(ROOT)})
+
+
 def test_exercise_figures_writes_png_and_readme_table(tmp_path):
     record = tmp_path / 'exercise1.json'
     runs = {'no augmentation': RUNS['none'], 'flip': RUNS['flip']}
@@ -104,9 +276,7 @@ def test_exercise_figures_writes_png_and_readme_table(tmp_path):
                       '<!-- exercise1:end -->\n## After\n')
     figure = tmp_path / 'ex1.png'
     for _ in range(2):  # Running it again replaces, not appends.
-        subprocess.run([sys.executable, str(ROOT / 'tools' /
-                                            'exercise_figures.py'),
-                        str(record), str(figure), str(readme)], check=True)
+        _exercise_figures(record, figure, readme)
     text = readme.read_text()
     assert text.count('<!-- exercise1:start -->') == 1 and 'old' not in text
     assert '| flip | 0.800 | 0.700 ± 0.029 | +0.100 | 12.5 | 90.0 |' in text
@@ -117,6 +287,24 @@ def test_exercise_figures_writes_png_and_readme_table(tmp_path):
     assert d2l.compare_with_baseline(runs, 'no augmentation', 256) in text
     assert text.endswith('<!-- exercise1:end -->\n## After\n')
     assert figure.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+
+
+def test_exercise_figures_reports_scored_runs_paired(tmp_path):
+    ours, theirs = _outcomes(100, 30, 10, 116)
+    runs = {'no augmentation': _scored(1.0, 1.0, theirs),
+            'flip': _scored(0.9, 0.6, ours)}
+    record = tmp_path / 'exercise1.json'
+    d2l.save_runs(str(record), runs, d2l.BUDGETS['cpu'], [mx.cpu()])
+    readme = tmp_path / 'README.md'
+    readme.write_text('<!-- exercise1:start --><!-- exercise1:end -->')
+    _exercise_figures(record, tmp_path / 'ex1.png', readme)
+    text = readme.read_text()
+    assert str(d2l.results_table(runs)) in text
+    assert '| flip | 0.900 | 0.600 | 0.508 ± 0.031 | +0.392 |' in text
+    assert d2l.compare_with_baseline(runs, 'no augmentation') in text
+    assert 'McNemar p = 0.0022' in text
+    assert ('cpu budget: 5,000 training and 10,000 test images (per-epoch '
+            'curve: the first 2,000)') in text
 
 
 def test_run_notebook_executes_a_copy_and_reports(tmp_path):

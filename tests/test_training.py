@@ -129,9 +129,10 @@ def test_animator_prints_outside_a_notebook(capsys):
 
 def test_budget_from_environment(monkeypatch):
     monkeypatch.setenv('D2L_BUDGET', 'full')
-    assert d2l.get_budget() == d2l.Budget('full', 50000, 10000, 10, 64)
+    assert d2l.get_budget() == d2l.Budget('full', 50000, 10000, 10, 64,
+                                          10000)
     monkeypatch.setenv('D2L_BUDGET', 'cpu')
-    assert d2l.get_budget() == d2l.Budget('cpu', 5000, 2000, 20, 16)
+    assert d2l.get_budget() == d2l.Budget('cpu', 5000, 10000, 20, 16, 2000)
     monkeypatch.setenv('D2L_BUDGET', 'Quick ')
     assert d2l.get_budget().name == 'quick'
     monkeypatch.setenv('D2L_BUDGET', 'huge')
@@ -140,9 +141,13 @@ def test_budget_from_environment(monkeypatch):
 
 
 def test_budget_line_states_all_of_it():
+    # The final models see the whole test set, the curve a part of it.
     assert str(d2l.BUDGETS['cpu']) == (
-        'cpu budget: 5,000 training and 2,000 test images, 20 epochs, '
-        'ResNet-18 of width 16')
+        'cpu budget: 5,000 training and 10,000 test images (per-epoch '
+        'curve: the first 2,000), 20 epochs, ResNet-18 of width 16')
+    assert str(d2l.BUDGETS['full']) == (
+        'full budget: 50,000 training and 10,000 test images, 10 epochs, '
+        'ResNet-18 of width 64')
 
 
 @pytest.mark.parametrize('devices, name', [([mx.cpu()], 'cpu'),
@@ -223,3 +228,50 @@ def test_train_ch12_counts_soft_labels_once_per_example(capsys):
     assert 0.2 < hard['train_acc'] < 1
     assert soft['train_acc'] == pytest.approx(hard['train_acc'])
     assert soft['train_loss'] == pytest.approx(hard['train_loss'], rel=1e-4)
+
+
+def test_evaluate_outcomes_follow_the_data_order():
+    dataset, X, y = _dataset(50)
+    net = nn.Dense(3, in_units=8)
+    net.initialize(init.Normal(1.0), ctx=CPUS)
+    W, b = net.weight.data(CPUS[0]).asnumpy(), net.bias.data(CPUS[0])
+    right = (X @ W.T + b.asnumpy()).argmax(axis=1) == y
+    # Batches of 16, each split over two devices, the last one uneven.
+    outcomes = d2l.evaluate_outcomes(
+        net, gluon.data.DataLoader(dataset, batch_size=16))
+    assert outcomes == ''.join('1' if r else '0' for r in right)
+    with pytest.raises(ValueError, match='yielded no examples'):
+        d2l.evaluate_outcomes(net, [])
+
+
+def _identity_net(p_drop):
+    """Class = argmax of the 3 features, behind Dropout(p_drop)."""
+    net = nn.Sequential()
+    net.add(nn.Dropout(p_drop), nn.Dense(3, in_units=3, use_bias=False))
+    net.initialize(ctx=CPUS)
+    net[1].weight.set_data(nd.array(np.eye(3)))
+    return net
+
+
+def test_score_final_measures_clean_train_acc_in_eval_mode():
+    rng = np.random.RandomState(4)
+    X = rng.uniform(size=(64, 3)).astype('float32')
+    y = X.argmax(axis=1).astype('float32')
+    clean = gluon.data.DataLoader(gluon.data.ArrayDataset(X, y),
+                                  batch_size=16)
+    test = gluon.data.DataLoader(gluon.data.ArrayDataset(X[:40], y[:40]),
+                                 batch_size=16)
+    # Dropout keeps 1 in 20 features in training mode: right about a
+    # third of the time; off in evaluation mode: always right.
+    net = _identity_net(0.95)
+    result = {'train_loss': 1.0, 'train_acc': 0.25, 'test_acc': 0.5,
+              'seconds': 3.0, 'history': [{'epoch': 1}]}
+    scored = d2l.score_final(result, net, clean, test)
+    assert scored['clean_train_acc'] == 1.0
+    assert scored['epoch_train_acc'] == 0.25 and 'train_acc' not in scored
+    assert scored['test_acc'] == 1.0 and scored['num_test'] == 40
+    assert scored['test_outcomes'] == '1' * 40
+    assert scored['seconds'] == 3.0 and scored['history'] == [{'epoch': 1}]
+    # In training mode the same net is not: the test above would see it.
+    with mx.autograd.record(train_mode=True):
+        assert d2l.evaluate_accuracy_gpus(net, clean) < 0.9

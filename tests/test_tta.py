@@ -3,8 +3,10 @@ import mxnet as mx
 from mxnet import gluon, nd
 import numpy as np
 
-from d2l.tta import FlipAveraged, evaluate_accuracy_flip
-from d2l.training import evaluate_accuracy_gpus
+from d2l.results import paired_comparison
+from d2l.tta import (FlipAveraged, evaluate_accuracy_flip,
+                     score_flip_averaged)
+from d2l.training import evaluate_accuracy_gpus, score_test
 
 
 def left_right_net():
@@ -39,3 +41,23 @@ def test_flip_averaging_changes_the_accuracy_it_should():
     # The wrapper evaluates on the net's own parameters and devices.
     assert FlipAveraged(net).collect_params().keys() == \
         net.collect_params().keys()
+
+
+def test_flip_averaging_pairs_with_the_same_net_without_it():
+    net = left_right_net()
+    # Images 0-1 as above: only flip averaging is right. Images 2-3: left
+    # column 0.1, right 1, scores (0.6, 18) and flipped (6, 1.8): class 1
+    # either way.
+    columns = [(1, 0.3), (1, 0.3), (0.1, 1), (0.1, 1)]
+    x = nd.array([np.concatenate([np.full((3, 2, 1), left),
+                                  np.full((3, 2, 1), right)], axis=2)
+                  for left, right in columns])
+    y = nd.ones(4)
+    loader = [(x, y)]
+    plain = score_test(net, loader)
+    flipped = score_flip_averaged(net, loader)
+    assert (plain['test_outcomes'], flipped['test_outcomes']) == \
+        ('0011', '1111')
+    assert flipped['test_acc'] == 1 and flipped['num_test'] == 4
+    pair = paired_comparison(flipped, plain)
+    assert (pair['b'], pair['c'], pair['n']) == (2, 0, 4)

@@ -24,7 +24,9 @@ def main(record_path, figure_path, readme_path):
     caption = (f'{record["budget_detail"]}; {record["hardware"]}; '
                f'devices {record["devices"]}')
     runs, num_test = record['runs'], record['num_test']
-    fig = d2l.plot_accuracy_curves(runs, num_test,
+    # Records before the whole test set drew the curve on num_test images.
+    fig = d2l.plot_accuracy_curves(runs,
+                                   record.get('num_curve_test', num_test),
                                    title=caption.replace('; ', '\n', 1))
     fig.savefig(figure_path, dpi=150, metadata={'Software': None})
     table = d2l.results_table(runs, num_test)

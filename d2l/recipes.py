@@ -1,0 +1,62 @@
+"""The chapter's recipes, and one function that trains and scores them."""
+from mxnet import gluon, init
+
+from .augment import (BatchColorJitter, BatchCompose, BatchFlipLeftRight,
+                      BatchPadCrop, DeviceLoader)
+from .config import seed_all
+from .data import CIFAR10
+from .devices import try_all_gpus, try_gpu
+from .models import resnet18
+from .training import score_final, train_ch12
+
+
+def chapter_recipes():
+    """The chapter's three recipes: {name: batched training augmentation}.
+
+    Fresh transforms on every call. Flips, a shift of up to 4 pixels
+    (pad and crop) and mild color jitter make the strongest recipe.
+    """
+    return {
+        'no augmentation': None,
+        'flip': BatchFlipLeftRight(),
+        'flip + crop + color': BatchCompose([
+            BatchFlipLeftRight(), BatchPadCrop(4),
+            BatchColorJitter(brightness=0.2, contrast=0.2,
+                             saturation=0.2)])}
+
+
+def train_recipe(augs, budget, seed=0, mix=None, lr=0.001, batch_size=256,
+                 devices=None):
+    """Train a fresh ResNet-18 with `augs` (and `mix`) on `budget`, then
+    score the final net (see `score_final`).
+
+    `seed` sets the initialization, the data order and the augmentation's
+    draws. The per-epoch curve uses the budget's curve test images; the
+    final net is scored on its `num_test` test images and, in evaluation
+    mode, on the un-augmented training images. Returns the record, the
+    net and the final test data (for more scores, e.g. flip averaging).
+    """
+    seed_all(seed)
+    devices, ctx = devices or try_all_gpus(), try_gpu()
+    net = resnet18(10, width=budget.width)
+    net.initialize(init=init.Xavier(), ctx=devices)
+    net.hybridize(static_alloc=True, static_shape=True)
+    trainer = gluon.Trainer(net.collect_params(), 'adam',
+                            {'learning_rate': lr})
+    # Mixing transforms give soft labels.
+    loss = gluon.loss.SoftmaxCrossEntropyLoss(sparse_label=mix is None)
+    X, y = CIFAR10(train=True)[0:budget.num_train]
+    X_test, y_test = CIFAR10(train=False)[0:budget.num_test]
+    # Only training shuffles: test outcomes keep the test set's order.
+    train_iter = DeviceLoader(X, y, batch_size, augs, shuffle=True,
+                              ctx=ctx, mix=mix)
+    curve_iter = DeviceLoader(X_test[:budget.num_curve_test],
+                              y_test[:budget.num_curve_test], batch_size,
+                              ctx=ctx)
+    test_iter = DeviceLoader(X_test, y_test, batch_size, ctx=ctx)
+    print(f'{budget}, on {devices}')
+    result = train_ch12(net, train_iter, curve_iter, loss, trainer,
+                        budget.num_epochs, devices)
+    clean_train_iter = DeviceLoader(X, y, batch_size, ctx=ctx)
+    return score_final(result, net, clean_train_iter, test_iter), net, \
+        test_iter

@@ -1,0 +1,47 @@
+"""The chapter's recipes and train_recipe, on a budget of seconds."""
+import dataclasses
+
+from mxnet import nd
+import numpy as np
+import pytest
+
+import d2l
+
+TINY = dataclasses.replace(d2l.BUDGETS['quick'], num_train=64, num_test=48,
+                           num_curve_test=32, num_epochs=1, width=4)
+
+
+def test_chapter_recipes():
+    recipes = d2l.chapter_recipes()
+    assert list(recipes) == ['no augmentation', 'flip',
+                             'flip + crop + color']
+    assert recipes['no augmentation'] is None
+    assert repr(recipes['flip + crop + color']) == repr(d2l.BatchCompose([
+        d2l.BatchFlipLeftRight(), d2l.BatchPadCrop(4),
+        d2l.BatchColorJitter(brightness=0.2, contrast=0.2,
+                             saturation=0.2)]))
+
+
+@pytest.mark.real_data
+def test_train_recipe_scores_clean_training_images(monkeypatch):
+    # An augmentation that destroys the images: the clean training
+    # accuracy must still see the training images as they are, in order.
+    seen = {}
+
+    def score_final(result, net, clean_train_iter, test_iter):
+        seen['clean'] = nd.concat(*[X for X, _ in clean_train_iter], dim=0)
+        seen['test'] = nd.concat(*[y for _, y in test_iter], dim=0)
+        return d2l.score_final(result, net, clean_train_iter, test_iter)
+
+    monkeypatch.setattr(d2l.recipes, 'score_final', score_final)
+    run, net, test_iter = d2l.train_recipe(lambda X: X * 0, TINY, seed=3)
+    X, _ = d2l.CIFAR10(train=True)[0:64]
+    np.testing.assert_array_equal(seen['clean'].asnumpy(),
+                                  d2l.batch_to_tensor(X).asnumpy())
+    _, y_test = d2l.CIFAR10(train=False)[0:48]
+    np.testing.assert_array_equal(seen['test'].asnumpy(), y_test)
+    assert run['num_test'] == 48 == len(run['test_outcomes'])
+    assert 'epoch_train_acc' in run and 0 <= run['clean_train_acc'] <= 1
+    # The net and the final test data come back for more scores.
+    assert d2l.score_test(net, test_iter) == {
+        key: run[key] for key in ('test_acc', 'num_test', 'test_outcomes')}
