@@ -65,8 +65,9 @@ def _color_factors(onehot, signed):
 
 
 def _solarize(x, strength):
-    """Invert the pixels above 1 - strength (PIL's solarize)."""
-    above = nd.broadcast_greater(x, (1 - strength).reshape(-1, 1, 1, 1))
+    """Invert the pixels at or above 1 - strength (PIL's solarize)."""
+    above = nd.broadcast_greater_equal(x, (1 - strength).reshape(-1, 1, 1,
+                                                                  1))
     return x + above * (1 - 2 * x)
 
 

@@ -42,7 +42,7 @@ def reference(x, name, strength, sign=1):
         mean = gray.mean(axis=(2, 3), keepdims=True)
         return np.clip(f * x + (1 - f) * mean, 0, 1)
     if name == 'solarize':
-        return np.where(x > 1 - strength, 1 - x, x)
+        return np.where(x >= 1 - strength, 1 - x, x)
     if name == 'posterize':
         step = 2 ** round(4 * strength)
         return np.floor(np.round(x * 255) / step) * step / 255
@@ -123,6 +123,14 @@ def test_rand_augment_applies_its_rounds_in_order():
     expected = apply_ops(apply_ops(x, params[:, 0]), params[:, 1])
     np.testing.assert_array_equal(t.apply(x, params).asnumpy(),
                                   expected.asnumpy())
+
+
+@pytest.mark.parametrize('strength', [0, 0.25, 1])
+def test_solarize_inverts_pixels_at_the_threshold(strength):
+    # PIL and torchvision invert values >= the threshold 1 - strength.
+    x = np.full((1, 3, H, W), 1 - strength, np.float32)
+    np.testing.assert_array_equal(one_op(x, 'solarize', strength),
+                                  1 - x)
 
 
 @pytest.mark.parametrize('make', [BatchTrivialAugment, BatchRandAugment])
