@@ -2,15 +2,16 @@
 import types
 
 import mxnet as mx
-from mxnet import gluon, nd
+from mxnet import nd
 import numpy as np
 import pytest
 
 from d2l.augment import DeviceLoader
 from d2l.mixing import BatchCutMix, BatchCutout, BatchMixup
-from d2l.training import accuracy, train_batch_ch12
+from d2l.training import accuracy
 from test_augment import (N, SIGMAS, assert_counts_uniform,
-                          assert_same_distribution, loader_data, uniform)
+                          assert_same_distribution, fit_linear,
+                          learnable_data, loader_data, uniform)
 
 
 @pytest.fixture(autouse=True)
@@ -177,20 +178,17 @@ def test_mixing_repeats_with_the_seed(make):
 
 
 def test_loader_yields_soft_labels_that_train_and_count():
-    images, labels = loader_data(40)
-    loader = DeviceLoader(images, labels % 10, 16, ctx=mx.cpu(),
-                          mix=BatchCutMix(10))
-    net = gluon.nn.Dense(10)
-    net.initialize(ctx=mx.cpu())
-    trainer = gluon.Trainer(net.collect_params(), 'sgd',
-                            {'learning_rate': 0.1})
-    loss = gluon.loss.SoftmaxCrossEntropyLoss(sparse_label=False)
+    images, labels = learnable_data()
+    loader = DeviceLoader(images, labels, 16, ctx=mx.cpu(),
+                          mix=BatchCutMix(4))
     for X, y in loader:
-        assert X.shape[1:] == (3, 4, 5) and y.shape == (X.shape[0], 10)
+        assert X.shape[1:] == (3, 4, 5) and y.shape == (X.shape[0], 4)
         np.testing.assert_allclose(y.sum(axis=1).asnumpy(), 1, atol=1e-6)
-        loss_sum, correct = train_batch_ch12(net, X, y, loss, trainer,
-                                             [mx.cpu()])
-        assert np.isfinite(loss_sum) and 0 <= correct <= len(y)
+    curve = fit_linear(loader, 10, sparse_label=False)  # 30 steps
+    # Seeded: the loss falls about 3-fold (mixed labels keep some), and
+    # the heaviest class of nearly every mixed image is predicted.
+    assert curve[-1][0] < curve[0][0] / 2
+    assert curve[-1][1] >= 0.9
 
 
 def test_accuracy_counts_the_heaviest_class_of_soft_labels():
