@@ -1,5 +1,4 @@
 """The rendered chapter (`make html`), opened in headless Chromium."""
-import os
 import pathlib
 import shutil
 
@@ -25,9 +24,8 @@ def _missing_browser():
 def browser():
     reason = _missing_browser()
     if reason:
-        # CI must run this test; a reader's laptop may lack the browser.
-        if os.environ.get('CI'):
-            pytest.fail(reason)
+        # A reader's laptop may lack the browser (under CI, conftest makes
+        # this skip a failure).
         pytest.skip(reason)
     if not PAGE.exists():
         pytest.fail(f'{PAGE} is missing; run `make html` first')

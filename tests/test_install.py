@@ -263,7 +263,9 @@ def _make_install_system(project, python, *args):
 
 
 @pytest.mark.install
-@pytest.mark.skipif(_python310() is None, reason='no Python 3.10 here')
+@pytest.mark.skipif(_python310() is None,
+                    reason='no Python 3.10 in ~/.pyenv/versions/3.10.* '
+                    '(`pyenv install 3.10`)')
 def test_make_install_system_on_a_python_with_mxnet(tmp_path):
     """NVIDIA's container in miniature: a Python 3.10 that has MXNet.
 
