@@ -67,6 +67,7 @@ help:
 	@echo 'make figures   exercise figure and table from results/'
 	@echo 'make data      put CIFAR-10 into $(CIFAR_DIR) (from $(SHARED) or'
 	@echo '               by download)'
+	@echo 'make mutants   check that the unit tests catch deliberate bugs'
 
 # tools/prepare_venv.sh picks the Python (PYTHON=... to choose) and
 # replaces a venv that a failed install left behind; `make kernel`, the
@@ -187,3 +188,9 @@ figures: venv
 
 clean:
 	rm -rf $(BUILD)
+
+# Deliberate bugs, one at a time in a copy of the project: the unit tests
+# must fail on each (minutes; tools/mutants.py --list names them).
+.PHONY: mutants
+mutants: venv data
+	$(PY) tools/mutants.py

@@ -147,6 +147,11 @@ def test_rand_augment_draws_num_ops_at_the_fixed_magnitude():
     assert abs(same - p) < SIGMAS * np.sqrt(p * (1 - p) / N)
 
 
+def test_rand_augment_defaults_are_torchvisions():
+    t = BatchRandAugment()
+    assert (t.num_ops, t.magnitude) == (2, 9)
+
+
 def test_rand_augment_applies_its_rounds_in_order():
     x = nd.array(images(3) * 0.8 + 0.1)
     t = BatchRandAugment(2, magnitude=15)

@@ -85,6 +85,11 @@ def test_cutout_squares_are_clipped_at_the_border():
     assert set(bottom[top == 0]) == {2, 3, 4}
 
 
+def test_cutout_defaults_are_the_authors_cifar10_choice():
+    cutout = BatchCutout()
+    assert (cutout.size, cutout.value) == (16, 0.5)
+
+
 # --- Mixup ----------------------------------------------------------------
 
 @pytest.mark.parametrize('alpha', [0.2, 1.0])
@@ -111,6 +116,10 @@ def test_mixup_blends_images_and_labels_with_the_same_weight():
     want[np.arange(6), y.asnumpy().astype(int)] += lam
     want[np.arange(6), partner] += 1 - lam
     np.testing.assert_allclose(soft, want, atol=1e-6)
+
+
+def test_mixing_defaults_are_the_authors():
+    assert BatchMixup(10).alpha == BatchCutMix(10).alpha == 1.0
 
 
 # --- CutMix ---------------------------------------------------------------
