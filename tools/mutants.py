@@ -61,7 +61,7 @@ MUTANTS = [
     ('sharpness smooths with the wrong kernel',
      'd2l/autoaugment.py', '(1, 5, 1)', '(1, 4, 1)',
      ['tests/test_autoaugment.py']),
-    ("equalize divides by 256 (older PIL's step)",
+    ("equalize divides by 256, not PIL's 255",
      'd2l/autoaugment.py', '/ 255).reshape(-1, 1)', '/ 256).reshape(-1, 1)',
      ['tests/test_autoaugment.py']),
     ('TrivialAugment draws from 12 operations, not 14',
