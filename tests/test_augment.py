@@ -453,9 +453,9 @@ def learnable_data(n=48):
 def fit_linear(loader, epochs, sparse_label=True):
     """Per-epoch (mean loss, accuracy) of a linear model the loader trains.
 
-    SGD at learning rate 1: its step scales with the gradient, so a
-    gradient summed where it should be averaged, or a learning rate off by
-    1000x, shows in the curve.
+    Plain SGD at learning rate 1, whose step scales with the gradient: a
+    learning rate off by 1000x leaves the loss flat, and with mixed labels
+    a gradient summed where it should be averaged makes it diverge.
     """
     mx.random.seed(0)
     net = gluon.nn.Dense(4)
