@@ -73,6 +73,7 @@ help:
 	@echo '               img/seeds.png'
 	@echo 'make data      put CIFAR-10 into $(CIFAR_DIR) (from $(SHARED) or'
 	@echo '               by download)'
+	@echo 'make mutants   check that the unit tests catch deliberate bugs'
 
 # tools/prepare_venv.sh picks the Python (PYTHON=... to choose) and
 # replaces a venv that a failed install left behind; `make kernel`, the
@@ -210,3 +211,9 @@ seeds: venv data
 
 clean:
 	rm -rf $(BUILD)
+
+# Deliberate bugs, one at a time in a copy of the project: the unit tests
+# must fail on each (minutes; tools/mutants.py --list names them).
+.PHONY: mutants
+mutants: venv data
+	$(PY) tools/mutants.py

@@ -6,11 +6,13 @@ operation of uniformly random strength, RandAugment (Cubuk et al., 2020)
 `num_ops` operations of one fixed strength. To treat a whole batch with a
 fixed number of NDArray operations, every round runs each *family* of
 operations on the whole batch once: one affine warp (rotations, shears,
-shifts), one color map (brightness, saturation, contrast) and the
-pixel-wise ones (solarize, posterize, autocontrast). Each image gets
-identity parameters in every family but the one of its chosen operation,
-and the pixel-wise results are selected with per-image masks.
+shifts), one color map (brightness, saturation, contrast), one blend with
+the smoothed image (sharpness) and the pixel-wise ones (solarize,
+posterize, autocontrast, equalize). Each image gets identity parameters in
+every family but the one of its chosen operation, and the pixel-wise
+results are selected per image.
 """
+import functools
 import math
 import numbers
 
@@ -20,26 +22,28 @@ import numpy as np
 from .affine import warp_affine
 from .augment import BatchColorJitter, BatchTransform, _constant
 
-# The operations and their strongest settings: the "RandAugment space" of
-# the TrivialAugment paper on 32 x 32 images, with shears as angles
-# (tan 16.7 degrees = 0.3) and shifts as fractions of the image side.
+# The operations and their strongest settings: the 14 of the "RandAugment
+# space" of the TrivialAugment paper and of torchvision's RandAugment, on
+# 32 x 32 images, with shears as the tangent of their angle (linear in the
+# strength, as torchvision's) and shifts as fractions of the image side.
 OPS = ('identity', 'rotate', 'shear_x', 'shear_y', 'shift_x', 'shift_y',
-       'brightness', 'color', 'contrast', 'solarize', 'posterize',
-       'autocontrast')
+       'brightness', 'color', 'contrast', 'sharpness', 'solarize',
+       'posterize', 'autocontrast', 'equalize')
 MAX_ANGLE = 30
-MAX_SHEAR = math.degrees(math.atan(0.3))
+MAX_SHEAR = 0.3  # tan of the steepest shear angle
 MAX_SHIFT = 0.3
-MAX_FACTOR_CHANGE = 0.9  # Color factors range over 1 +- 0.9.
+MAX_FACTOR_CHANGE = 0.9  # Color and sharpness factors: 1 +- 0.9.
 MIN_BITS = 4  # Posterize keeps 8 down to 4 bits.
 # The columns of the affine parameters each affine operation sets.
 _AFFINE_COLUMN = {'rotate': 0, 'shear_x': 1, 'shear_y': 2, 'shift_x': 3,
                   'shift_y': 4}
 _COLOR_COLUMN = {'brightness': 0, 'contrast': 1, 'color': 2}
 # Per operation, the block of `apply_ops`' pixel-wise results it takes.
-_PIXELWISE_ROW = tuple(
-    float(('solarize', 'posterize', 'autocontrast').index(name) + 1)
-    if name in ('solarize', 'posterize', 'autocontrast') else 0.0
-    for name in OPS)
+_PIXELWISE = ('solarize', 'posterize', 'autocontrast', 'equalize')
+_PIXELWISE_ROW = tuple(float(_PIXELWISE.index(name) + 1)
+                       if name in _PIXELWISE else 0.0 for name in OPS)
+# PIL's ImageFilter.SMOOTH, the image that sharpness moves away from.
+_SMOOTH = ((1, 1, 1), (1, 5, 1), (1, 1, 1))
 
 
 def _op_mask(onehot, name):
@@ -49,10 +53,11 @@ def _op_mask(onehot, name):
 
 def _affine_params(onehot, signed, height, width):
     """(N, 5) warp parameters: nonzero only for the chosen affine op."""
-    limits = {'rotate': MAX_ANGLE, 'shear_x': MAX_SHEAR,
-              'shear_y': MAX_SHEAR, 'shift_x': MAX_SHIFT * width,
-              'shift_y': MAX_SHIFT * height}
-    return nd.stack(*(limits[name] * signed * _op_mask(onehot, name)
+    shear = nd.arctan(MAX_SHEAR * signed) * (180 / math.pi)
+    amounts = {'rotate': MAX_ANGLE * signed, 'shear_x': shear,
+               'shear_y': shear, 'shift_x': MAX_SHIFT * width * signed,
+               'shift_y': MAX_SHIFT * height * signed}
+    return nd.stack(*(amounts[name] * _op_mask(onehot, name)
                       for name in sorted(_AFFINE_COLUMN,
                                          key=_AFFINE_COLUMN.get)), axis=1)
 
@@ -64,9 +69,74 @@ def _color_factors(onehot, signed):
                                          key=_COLOR_COLUMN.get)), axis=1)
 
 
+@functools.lru_cache(maxsize=None)
+def _smooth_weights(ctx):
+    """(3, 1, 3, 3) depthwise kernel of `_SMOOTH`, per RGB channel."""
+    return nd.array([[_SMOOTH]] * 3, ctx=ctx) / 13
+
+
+@functools.lru_cache(maxsize=None)
+def _interior(height, width, ctx):
+    """(1, 1, H, W): 1 off the border, where PIL's filters apply."""
+    mask = nd.zeros((1, 1, height, width), ctx=ctx)
+    mask[:, :, 1:-1, 1:-1] = 1
+    return mask
+
+
+def _sharpness(x, factor):
+    """Blend with the smoothed image by per-image (N,) `factor`.
+
+    PIL's ImageEnhance.Sharpness: factor 1 keeps the image, 0 gives the
+    3 x 3 smoothed one, above 1 sharpens; the border keeps its pixels.
+    """
+    h, w = x.shape[2:]
+    smooth = nd.Convolution(x, _smooth_weights(x.context), kernel=(3, 3),
+                            pad=(1, 1), num_filter=3, num_group=3,
+                            no_bias=True)
+    inside = _interior(h, w, x.context)
+    smooth = nd.broadcast_mul(smooth - x, inside) + x
+    factor = factor.reshape(-1, 1, 1, 1)
+    # f x + (1 - f) smooth: exactly x for f = 1.
+    return (nd.broadcast_mul(x, factor)
+            + nd.broadcast_mul(smooth, 1 - factor))
+
+
+@functools.lru_cache(maxsize=None)
+def _below(ctx):
+    """(256, 256): column k sums the histogram's counts below level k."""
+    return nd.array(np.triu(np.ones((256, 256), np.float32), 1), ctx=ctx)
+
+
+def _equalize(x):
+    """Equalize each channel's histogram of 8-bit levels, as PIL does.
+
+    PIL's ImageOps.equalize (and torchvision's): with step = (pixels -
+    those at the top level) // 255, level k becomes (step // 2 + pixels
+    below k) // step, at most 255; a channel with step 0 stays.
+    """
+    n, c, h, w = x.shape
+    rows = n * c
+    levels = nd.round(x.reshape(rows, -1) * 255)
+    # One histogram of all channels: channel i's levels at 256 i onwards.
+    index = nd.broadcast_add(levels, 256 * nd.arange(
+        rows, ctx=x.context).reshape(-1, 1))
+    hist = nd.histogram(index + 0.5, bins=256 * rows,
+                        range=(0, 256 * rows))[0]
+    hist = hist.astype(np.float32).reshape(rows, 256)
+    step = nd.floor((h * w - nd.pick(hist, levels.max(axis=1), axis=1))
+                    / 255).reshape(-1, 1)
+    lut = nd.minimum(nd.floor(nd.broadcast_div(
+        nd.broadcast_add(nd.dot(hist, _below(x.context)),
+                         nd.floor(step / 2)), nd.maximum(step, 1))), 255)
+    lut = nd.where(nd.broadcast_like(step > 0, lut), lut, nd.broadcast_like(
+        nd.arange(256, ctx=x.context).reshape(1, -1), lut))
+    return nd.take(lut.reshape(-1), index).reshape(x.shape) / 255
+
+
 def _solarize(x, strength):
-    """Invert the pixels above 1 - strength (PIL's solarize)."""
-    above = nd.broadcast_greater(x, (1 - strength).reshape(-1, 1, 1, 1))
+    """Invert the pixels at or above 1 - strength (PIL's solarize)."""
+    above = nd.broadcast_greater_equal(x, (1 - strength).reshape(-1, 1, 1,
+                                                                  1))
     return x + above * (1 - 2 * x)
 
 
@@ -101,16 +171,21 @@ def apply_ops(x, params):
     op, strength, sign = nd.split(params, 3, axis=1, squeeze_axis=True)
     onehot = nd.one_hot(op, len(OPS))
     signed = strength * sign
-    x = warp_affine(x, _affine_params(onehot, signed, h, w))
+    warped = warp_affine(x, _affine_params(onehot, signed, h, w))
+    # Sampling at the identity is off by float rounding: keep the others.
+    x = nd.where(sum(_op_mask(onehot, name) for name in _AFFINE_COLUMN),
+                 warped, x)
     x = BatchColorJitter().apply(x, _color_factors(onehot, signed))
+    x = _sharpness(x, 1 + MAX_FACTOR_CHANGE * signed
+                   * _op_mask(onehot, 'sharpness'))
     x = nd.clip(x, 0, 1)
-    # Rows of [x; solarized; posterized; autocontrasted] picked per image:
-    # an exact copy, and faster on a CPU than blending with masks.
+    # Rows of [x; solarized; posterized; autocontrasted; equalized] picked
+    # per image: an exact copy, and faster on a CPU than blending.
     which = nd.dot(onehot, _constant(_PIXELWISE_ROW, x.context))
     index = _constant(tuple(range(n)), x.context) + n * which
     return nd.take(nd.concat(x, _solarize(x, strength),
                              _posterize(x, strength), _autocontrast(x),
-                             dim=0), index)
+                             _equalize(x), dim=0), index)
 
 
 class BatchTrivialAugment(BatchTransform):

@@ -165,10 +165,12 @@ class BatchMixup(BatchMix):
 class BatchCutMix(BatchMix):
     """Paste a random box of each image's partner into it.
 
-    As the authors do: lam ~ Beta(alpha, alpha), a box of sides
-    floor(sqrt(1 - lam) * H) and floor(sqrt(1 - lam) * W) around a uniform
-    centre, clipped to the image. The label weights follow the area
-    actually pasted: the own label keeps 1 - box area / (H W).
+    As the authors' `rand_bbox` does: lam ~ Beta(alpha, alpha), a uniform
+    centre pixel, and on each axis of side S the box from centre - cut // 2
+    to centre + cut // 2 (end excluded), cut = floor(sqrt(1 - lam) S),
+    clipped to the image; an odd cut so loses one pixel. The label weights
+    follow the area actually pasted: the own label keeps 1 - box area /
+    (H W).
     `sample` gives a float (N, 6) array of (partner index, own label
     weight, top, left, bottom, right).
     """
@@ -179,8 +181,10 @@ class BatchCutMix(BatchMix):
     def sample(self, x):
         n, _, h, w = x.shape
         order, lam = self._partners_and_lambdas(n, x.context)
-        side = nd.sqrt(1 - lam)
-        boxes = _centred_boxes(nd.floor(side * h), nd.floor(side * w), h, w,
+        # Boxes of twice the half cut: cut // 2 either side of the centre.
+        half = nd.floor(nd.floor(nd.sqrt(1 - lam).reshape(-1, 1)
+                                 * _constant((h, w), x.context)) / 2)
+        boxes = _centred_boxes(2 * half[:, 0], 2 * half[:, 1], h, w,
                                x.context)
         top, left, bottom, right = nd.split(boxes, 4, axis=1,
                                             squeeze_axis=True)

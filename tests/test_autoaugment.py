@@ -4,12 +4,13 @@ from mxnet import nd
 import numpy as np
 import pytest
 
-from d2l.affine import warp_affine
-from d2l.autoaugment import (MAX_ANGLE, OPS, BatchRandAugment,
-                             BatchTrivialAugment, apply_ops)
+from PIL import Image, ImageEnhance, ImageOps
+
+from d2l.autoaugment import (OPS, BatchRandAugment, BatchTrivialAugment,
+                             apply_ops)
 from test_augment import N, SIGMAS, assert_counts_uniform, assert_uniform_on
 
-H, W = 5, 10  # Shifts of 0.3 * W are whole pixels for strength 1 / 3.
+H, W = 5, 10  # Small images for the policies' draws and rounds.
 
 
 @pytest.fixture(autouse=True)
@@ -28,77 +29,107 @@ def one_op(x, name, strength, sign=1):
     return apply_ops(nd.array(x), params).asnumpy()
 
 
-def reference(x, name, strength, sign=1):
-    """What each operation does, in NumPy (only the simple ones)."""
-    f = 1 + 0.9 * strength * sign
-    gray = np.einsum('nchw,c->nhw', x, [0.299, 0.587, 0.114])[:, None]
-    if name == 'identity':
-        return x
-    if name == 'brightness':
-        return np.clip(x * f, 0, 1)
-    if name == 'color':
-        return np.clip(f * x + (1 - f) * gray, 0, 1)
-    if name == 'contrast':
-        mean = gray.mean(axis=(2, 3), keepdims=True)
-        return np.clip(f * x + (1 - f) * mean, 0, 1)
-    if name == 'solarize':
-        return np.where(x > 1 - strength, 1 - x, x)
-    if name == 'posterize':
-        step = 2 ** round(4 * strength)
-        return np.floor(np.round(x * 255) / step) * step / 255
-    if name == 'autocontrast':
-        low = x.min(axis=(2, 3), keepdims=True)
-        high = x.max(axis=(2, 3), keepdims=True)
-        return (x - low) / (high - low)
-    if name == 'shift_x':  # one pixel per third of strength, to the right
-        out = np.zeros_like(x)
-        k = round(3 * strength) * sign
-        if k >= 0:
-            out[..., k:] = x[..., :W - k]
-        else:
-            out[..., :k] = x[..., -k:]
-        return out
-    raise ValueError(name)
+# PIL, which torchvision's augmentations follow, is the reference: it works
+# on 8-bit images, so its results are rounded (or truncated) to levels.
+GEOMETRIC = ('rotate', 'shear_x', 'shear_y', 'shift_x', 'shift_y')
+EXACT = ('identity', 'solarize', 'posterize', 'equalize')
 
 
-@pytest.mark.parametrize('name, strength, sign', [
-    ('identity', 0.7, 1), ('brightness', 0.5, 1), ('brightness', 0.8, -1),
-    ('color', 1, 1), ('contrast', 0.6, -1), ('solarize', 0.3, 1),
-    ('solarize', 0, 1), ('posterize', 1, 1), ('posterize', 0.4, -1),
-    ('autocontrast', 0.2, 1), ('shift_x', 1 / 3, 1), ('shift_x', 2 / 3, -1),
-])
-def test_each_operation_matches_its_definition(name, strength, sign):
-    x = images(6) * 0.8 + 0.1  # No channel is flat, none reaches 0 or 1.
-    np.testing.assert_allclose(one_op(x, name, strength, sign),
-                               reference(x, name, strength, sign),
-                               atol=2e-5)
+def pil_op(img, name, strength, sign):
+    """PIL's version of operation `name` on a PIL image (height h, width w).
+
+    Affine maps in PIL's terms: the output pixel at (x, y) reads the input
+    at (a x + b y + c, d x + e y + f), pixel centres at half-integers.
+    """
+    w, h = img.size
+    s = strength * sign
+    f = 1 + 0.9 * s
+    k = 0.3 * s  # tan of the shear angle
+    affine = {'shear_x': (1, -k, k * h / 2, 0, 1, 0),  # about the centre
+              'shear_y': (1, 0, 0, -k, 1, k * w / 2),
+              'shift_x': (1, 0, -0.3 * w * s, 0, 1, 0),  # right
+              'shift_y': (1, 0, 0, 0, 1, -0.3 * h * s)}  # down
+    if name in affine:
+        return img.transform(img.size, Image.AFFINE, affine[name],
+                             resample=Image.BILINEAR)
+    enhance = {'brightness': ImageEnhance.Brightness,
+               'color': ImageEnhance.Color,
+               'contrast': ImageEnhance.Contrast,
+               'sharpness': ImageEnhance.Sharpness}
+    if name in enhance:
+        return enhance[name](img).enhance(f)
+    return {
+        'identity': lambda: img,
+        # Counterclockwise, about the centre.
+        'rotate': lambda: img.rotate(30 * s, resample=Image.BILINEAR),
+        'solarize': lambda: ImageOps.solarize(
+            img, round(255 * (1 - strength))),
+        'posterize': lambda: ImageOps.posterize(img, 8 - round(4 * strength)),
+        'autocontrast': lambda: ImageOps.autocontrast(img),
+        'equalize': lambda: ImageOps.equalize(img),
+    }[name]()
 
 
-def test_rotation_turns_by_the_signed_strength():
-    x = images(4)
-    for sign in (1, -1):
-        expected = warp_affine(nd.array(x), nd.array(
-            [[sign * 0.5 * MAX_ANGLE, 0, 0, 0, 0]] * 4)).asnumpy()
-        np.testing.assert_allclose(one_op(x, 'rotate', 0.5, sign), expected,
-                                   atol=1e-5)
+def pil_reference(x, names, strength, sign):
+    """Each [0, 1] image of `x` through PIL's version of its operation."""
+    out = []
+    for image, name in zip(x, names):
+        img = Image.fromarray(np.uint8(np.round(image * 255)).transpose(
+            1, 2, 0))
+        out.append(np.asarray(pil_op(img, name, strength, sign)))
+    return np.stack(out).transpose(0, 3, 1, 2).astype(np.float32) / 255
+
+
+def pil_images(n, name):
+    """8-bit 32 x 32 images, uneven histograms; for warps a black frame.
+
+    Equalize changes only channels of more than 256 pixels. PIL's bilinear
+    sampling repeats the edge pixels where MXNet's reads zeros; with a
+    black frame both read zeros there.
+    """
+    x = np.random.randint(0, 256, (n, 3, 32, 32))
+    x[1::3] = x[1::3] // 4 + 100  # a narrow histogram
+    x[2::3, 0] = 7  # a flat channel
+    if name in GEOMETRIC:
+        x[..., [0, -1], :] = x[..., [0, -1]] = 0
+    return x.astype(np.float32) / 255
+
+
+@pytest.mark.parametrize('name', OPS)
+@pytest.mark.parametrize('strength, sign', [(1, 1), (0.6, -1), (0.2, 1)])
+def test_each_operation_matches_pil(name, strength, sign):
+    x = pil_images(6, name)
+    atol = 1e-7 if name in EXACT else 1.5 / 255
+    np.testing.assert_allclose(
+        one_op(x, name, strength, sign),
+        pil_reference(x, [name] * len(x), strength, sign), atol=atol)
 
 
 def test_each_image_gets_its_own_operation():
-    names = ['identity', 'brightness', 'solarize', 'posterize',
-             'autocontrast', 'shift_x', 'contrast']
-    x = images(len(names)) * 0.8 + 0.1
-    params = nd.array([[OPS.index(name), 2 / 3, -1] for name in names])
-    out = apply_ops(nd.array(x), params).asnumpy()
-    for i, name in enumerate(names):
-        np.testing.assert_allclose(out[i], reference(
-            x[i:i + 1], name, 2 / 3, -1)[0], atol=2e-5)
+    x = pil_images(len(OPS), 'shift_x')  # framed, for the warps
+    params = nd.array([[i, 0.6, -1] for i in range(len(OPS))])
+    np.testing.assert_allclose(apply_ops(nd.array(x), params).asnumpy(),
+                               pil_reference(x, OPS, 0.6, -1),
+                               atol=1.5 / 255)
+
+
+def test_ops_are_torchvision_rand_augment_space():
+    # torchvision's RandAugment (and TrivialAugment) operations, by name.
+    names = {'Identity': 'identity', 'ShearX': 'shear_x',
+             'ShearY': 'shear_y', 'TranslateX': 'shift_x',
+             'TranslateY': 'shift_y', 'Rotate': 'rotate',
+             'Brightness': 'brightness', 'Color': 'color',
+             'Contrast': 'contrast', 'Sharpness': 'sharpness',
+             'Posterize': 'posterize', 'Solarize': 'solarize',
+             'AutoContrast': 'autocontrast', 'Equalize': 'equalize'}
+    assert sorted(OPS) == sorted(names.values())
 
 
 def test_trivial_augment_draws_op_strength_and_sign_uniformly():
     params = BatchTrivialAugment().sample(nd.zeros((N, 3, 2, 2))).asnumpy()
     assert params.shape == (N, 1, 3)
     op, strength, sign = params[:, 0].T
-    assert_counts_uniform(op, range(len(OPS)))
+    assert_counts_uniform(op, range(14))  # 1/14 each
     assert_uniform_on(strength, 0, 1)
     assert_counts_uniform(sign, (-1, 1))
 
@@ -116,6 +147,11 @@ def test_rand_augment_draws_num_ops_at_the_fixed_magnitude():
     assert abs(same - p) < SIGMAS * np.sqrt(p * (1 - p) / N)
 
 
+def test_rand_augment_defaults_are_torchvisions():
+    t = BatchRandAugment()
+    assert (t.num_ops, t.magnitude) == (2, 9)
+
+
 def test_rand_augment_applies_its_rounds_in_order():
     x = nd.array(images(3) * 0.8 + 0.1)
     t = BatchRandAugment(2, magnitude=15)
@@ -123,6 +159,14 @@ def test_rand_augment_applies_its_rounds_in_order():
     expected = apply_ops(apply_ops(x, params[:, 0]), params[:, 1])
     np.testing.assert_array_equal(t.apply(x, params).asnumpy(),
                                   expected.asnumpy())
+
+
+@pytest.mark.parametrize('strength', [0, 0.25, 1])
+def test_solarize_inverts_pixels_at_the_threshold(strength):
+    # PIL and torchvision invert values >= the threshold 1 - strength.
+    x = np.full((1, 3, H, W), 1 - strength, np.float32)
+    np.testing.assert_array_equal(one_op(x, 'solarize', strength),
+                                  1 - x)
 
 
 @pytest.mark.parametrize('make', [BatchTrivialAugment, BatchRandAugment])

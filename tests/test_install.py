@@ -252,12 +252,17 @@ def test_make_trust_signs_the_chapter_for_jupyterlab(tmp_path):
 
 
 def _python310():
-    """A self-contained Python 3.10 (pyenv's) that can be copied, or None.
-
-    Not a system Python such as /usr's: its prefix is far too large.
+    """A self-contained Python 3.10 that can be copied, or None: pyenv's,
+    or one on PATH in a prefix of its own (as GitHub's setup-python puts
+    it). Not a system Python such as /usr's: its prefix is far too large.
     """
     found = sorted(pathlib.Path.home().glob('.pyenv/versions/3.10.*'))
-    return found[-1] if found else None
+    if found:
+        return found[-1]
+    on_path = shutil.which('python3.10')
+    prefix = pathlib.Path(on_path).resolve().parents[1] if on_path else None
+    return prefix if prefix and str(prefix) not in ('/usr', '/usr/local') \
+        else None
 
 
 def _project_copy(dest):
@@ -278,7 +283,10 @@ def _make_install_system(project, python, *args):
 
 
 @pytest.mark.install
-@pytest.mark.skipif(_python310() is None, reason='no Python 3.10 here')
+@pytest.mark.skipif(_python310() is None,
+                    reason='no Python 3.10 in ~/.pyenv/versions/3.10.* '
+                    'or in a prefix of its own on PATH (`pyenv install '
+                    '3.10`)')
 def test_make_install_system_on_a_python_with_mxnet(tmp_path):
     """NVIDIA's container in miniature: a Python 3.10 that has MXNet.
 

@@ -1,5 +1,4 @@
 """Metrics, evaluation and the training loops of d2l.training."""
-import math
 import os
 
 import mxnet as mx
@@ -91,7 +90,7 @@ def test_train_ch12_learns_a_learnable_task(capsys):
 
 
 @pytest.mark.real_data
-def test_train_ch12_resnet18_on_cifar10_subset(capsys):
+def test_train_ch12_fits_resnet18_to_cifar10_images(capsys):
     root = os.path.join(mx.base.data_dir(), 'datasets', 'cifar10')
     if not os.path.exists(os.path.join(root, 'test_batch.bin')):
         pytest.skip(f'CIFAR-10 is not in {root} (run `make data`)')
@@ -100,22 +99,28 @@ def test_train_ch12_resnet18_on_cifar10_subset(capsys):
     def loader(train, n):
         dataset = d2l.CIFAR10(train=train).take(n)
         return gluon.data.DataLoader(dataset.transform_first(to_tensor),
-                                     batch_size=64, shuffle=train)
+                                     batch_size=32, shuffle=train)
 
-    net = d2l.resnet18(10)
+    d2l.seed_all(0)
+    net = d2l.resnet18(10, width=16)
     net.initialize(init.Xavier(), ctx=CPUS)
     trainer = gluon.Trainer(net.collect_params(), 'adam',
                             {'learning_rate': 0.001})
-    # 200 = 3 * 64 + 8: the last batch gives each device 4 images.
-    result = d2l.train_ch12(net, loader(True, 200), loader(False, 100),
+    # 40 = 32 + 8: the last batch gives each device 4 images.
+    result = d2l.train_ch12(net, loader(True, 40), loader(False, 16),
                             gluon.loss.SoftmaxCrossEntropyLoss(), trainer,
-                            1, CPUS)
-    assert math.isfinite(result['train_loss']) and result['train_loss'] > 0
-    assert 0 <= result['train_acc'] <= 1 and 0 <= result['test_acc'] <= 1
+                            8, CPUS)
+    history = result['history']
+    # 16 steps nearly fit the 40 images (seeded: the loss falls from 3.1
+    # to 0.3, 95% right); chance is 10%. Test accuracy on 16 images after
+    # training on 40 says nothing.
+    assert history[-1]['train_loss'] < history[0]['train_loss'] / 5
+    assert result['train_acc'] >= 0.8
+    assert 0 <= result['test_acc'] <= 1
     assert result['examples_per_sec'] > 0
-    assert len(result['history']) == 1
+    assert len(history) == 8
     # Outside a notebook the Animator prints its points as text.
-    assert 'epoch 1.00: train loss' in capsys.readouterr().out
+    assert 'epoch 8.00: train loss' in capsys.readouterr().out
 
 
 def test_animator_prints_outside_a_notebook(capsys):
