@@ -34,17 +34,6 @@ MXNET_HOME ?= $(HOME)/.mxnet
 CIFAR_DIR := $(MXNET_HOME)/datasets/cifar10
 export MXNET_HOME
 
-# The CUDA libraries from the nvidia-*-cu11 wheels, for every process that
-# imports mxnet (the kernel spec gets the same path at `make install`).
-CUDA_LIB_DIRS := $(abspath $(wildcard \
-	$(VENV)/lib/python3.*/site-packages/nvidia/*/lib))
-empty :=
-space := $(empty) $(empty)
-CUDA_LD_PATH := $(subst $(space),:,$(CUDA_LIB_DIRS))
-ifneq ($(CUDA_LD_PATH),)
-export LD_LIBRARY_PATH := $(CUDA_LD_PATH)$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
-endif
-
 .PHONY: help install kernel venv clean-venv data test test-platforms \
 	run run-beyond trust lab html bench record record-beyond figures \
 	seeds clean
@@ -94,20 +83,15 @@ endif
 	@if [ "$(MXNET)" = mxnet-cu112 ]; then \
 		$(PY) -m pip install -q -r requirements-cuda.txt; fi
 	@$(PY) -m pip install -q --no-deps -e .
-	@# A fresh make reads the CUDA library folders just installed.
 	@$(MAKE) --no-print-directory kernel
 
-# The Jupyter kernel and the venv's activate script get the CUDA library
-# path too; then MXNet must import.
+# No LD_LIBRARY_PATH for mxnet-cu112, here or in the kernel spec: `import
+# d2l` loads the CUDA libraries of the nvidia-*-cu11 wheels by path
+# (d2l/preload.py) in every process, however Python was started. Then
+# MXNet must import.
 kernel:
 	@$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) \
-		--display-name 'Python 3 (d2l, MXNet 1.9.1)' \
-		$(if $(CUDA_LD_PATH),--env LD_LIBRARY_PATH $(CUDA_LD_PATH)) \
-		>/dev/null
-	@if [ -n "$(CUDA_LD_PATH)" ] && \
-			! grep -q 'd2l: CUDA' $(VENV)/bin/activate; then \
-		echo 'export LD_LIBRARY_PATH=$(CUDA_LD_PATH)$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH}  # d2l: CUDA' \
-			>> $(VENV)/bin/activate; fi
+		--display-name 'Python 3 (d2l, MXNet 1.9.1)' >/dev/null
 	@$(PY) tools/check_install.py
 	@touch $(VENV_MARK)
 

@@ -1,4 +1,5 @@
 """Devices: finding usable GPUs and splitting batches across devices."""
+import ctypes
 import functools
 
 import mxnet as mx
@@ -19,11 +20,32 @@ def _gpu_runs(i):
         return False
 
 
+@functools.lru_cache(maxsize=None)
+def _say_why_no_gpu():
+    """Print, once, why a CUDA build of MXNet trains on the CPU.
+
+    MXNet 1.9.1's num_gpus() answers 0 alike for "no device" and "driver
+    too old"; the CUDA runtime that MXNet loaded names the reason.
+    """
+    try:
+        cudart = ctypes.CDLL('libcudart.so.11.0')
+        cudart.cudaGetErrorString.restype = ctypes.c_char_p
+        error = cudart.cudaGetDeviceCount(ctypes.byref(ctypes.c_int()))
+        reason = cudart.cudaGetErrorString(error).decode()
+    except OSError:  # An MXNet built against another CUDA runtime.
+        reason = 'unknown: no libcudart.so.11.0 to ask'
+    print(f'd2l: this MXNet is a CUDA build, but CUDA finds no usable GPU '
+          f'({reason}); training on the CPU.')
+
+
 def _num_gpus():
     try:
-        return mx.context.num_gpus()
+        count = mx.context.num_gpus()
     except mx.base.MXNetError:  # A CUDA build without a working driver.
-        return 0
+        count = 0
+    if count == 0 and mx.runtime.Features().is_enabled('CUDA'):
+        _say_why_no_gpu()
+    return count
 
 
 def try_gpu(i=0):

@@ -13,11 +13,20 @@ it runs that later NumPy releases removed (`np.bool` in 1.24, `np.PZERO`,
 on NumPy 1.24 to 2.2; NumPy 2.3 removed `ndarray.tostring`, a method no
 module attribute can bring back, so NumPy stops at 2.2. Python 3.12 removed
 `distutils`, whose LooseVersion MXNet imports; setuptools provides it.
+
+CUDA. The mxnet-cu112 wheel ships no CUDA libraries; the nvidia-*-cu11
+wheels (requirements-cuda.txt) put them in site-packages/nvidia/*/lib, a
+folder the dynamic loader does not search. Loaded by path first, they are
+found by name when libmxnet.so asks for them, whatever LD_LIBRARY_PATH says.
 """
 import builtins
+import ctypes
 import importlib
+import importlib.util
 import math
 import os
+import pathlib
+import struct
 import sys
 import warnings
 
@@ -198,11 +207,90 @@ def provide_distutils():
             f'does) and unset SETUPTOOLS_USE_DISTUTILS.') from None
 
 
+# What mxnet-cu112 1.9.1 links against, in site-packages/nvidia, each after
+# the libraries it needs: cuBLASLt before cuBLAS before cuSOLVER, and
+# cuDNN's parts (which it opens by name when it first runs) ops before cnn
+# before adv, inference before training.
+_CUDA_LIBRARIES = (
+    'cuda_runtime/lib/libcudart.so.11.0', 'cublas/lib/libcublasLt.so.11',
+    'cublas/lib/libcublas.so.11', 'cusolver/lib/libcusolver.so.11',
+    'cuda_nvrtc/lib/libnvrtc.so.11.2', 'cufft/lib/libcufft.so.10',
+    'curand/lib/libcurand.so.10', 'nccl/lib/libnccl.so.2',
+    'nvtx/lib/libnvToolsExt.so.1', 'cudnn/lib/libcudnn.so.8',
+    *(f'cudnn/lib/libcudnn_{part}.so.8' for part in (
+        'ops_infer', 'ops_train', 'cnn_infer', 'cnn_train', 'adv_infer',
+        'adv_train')),
+)
+
+
+class CUDADriverNotFoundError(ImportError):
+    """A CUDA build of MXNet on a machine without the NVIDIA driver."""
+
+
+def _needed_libraries(path):
+    """The libraries that the ELF64 shared library `path` links against
+    (its DT_NEEDED entries), read without loading it."""
+    with open(path, 'rb') as f:
+        def read(offset, size):
+            f.seek(offset)
+            return f.read(size)
+        phoff, = struct.unpack('<Q', read(0x20, 8))
+        phentsize, phnum = struct.unpack('<HH', read(0x36, 4))
+        loads, dynamic = [], None
+        for i in range(phnum):
+            kind, _, offset, vaddr, _, size = struct.unpack(
+                '<IIQQQQ', read(phoff + i * phentsize, 40))
+            if kind == 1:  # PT_LOAD: maps file offsets to addresses
+                loads.append((vaddr, offset, size))
+            elif kind == 2:  # PT_DYNAMIC
+                dynamic = read(offset, size)
+        tags = list(struct.iter_unpack('<qQ', dynamic))
+        strtab = next(value for tag, value in tags if tag == 5)  # DT_STRTAB
+        base = next(offset + strtab - vaddr for vaddr, offset, size in loads
+                    if vaddr <= strtab < vaddr + size)
+        return [read(base + value, 256).split(b'\0')[0].decode()
+                for tag, value in tags if tag == 1]  # DT_NEEDED
+
+
+def _mxnet_is_a_cuda_build():
+    """Whether the MXNet that `import mxnet` would load needs the driver."""
+    mxnet = importlib.util.find_spec('mxnet')
+    libmxnet = mxnet and pathlib.Path(mxnet.origin).parent / 'libmxnet.so'
+    return bool(libmxnet and libmxnet.exists()
+                and 'libcuda.so.1' in _needed_libraries(libmxnet))
+
+
+def load_cuda_libraries(modules=sys.modules):
+    """For a CUDA build of MXNet, load the NVIDIA driver and the CUDA
+    libraries of the nvidia-*-cu11 wheels, so that MXNet finds them.
+
+    Does nothing for a CPU build or once mxnet is imported. Raises
+    CUDADriverNotFoundError, having loaded nothing, if the driver's
+    libcuda.so.1 cannot be loaded.
+    """
+    if _mxnet_loaded(modules) or not _mxnet_is_a_cuda_build():
+        return
+    try:
+        ctypes.CDLL('libcuda.so.1', mode=ctypes.RTLD_GLOBAL)
+    except OSError as err:
+        raise CUDADriverNotFoundError(
+            f'this MXNet is a CUDA build (mxnet-cu112), but the NVIDIA '
+            f'driver, libcuda.so.1, cannot be loaded ({err}). On a machine '
+            f'without an NVIDIA GPU and driver, install the CPU build: '
+            f'`make install MXNET=mxnet`, or `pip install --no-deps '
+            f'mxnet==1.9.1` in place of mxnet-cu112.') from None
+    nvidia = importlib.util.find_spec('nvidia')
+    for folder in (nvidia.submodule_search_locations if nvidia else []):
+        for path in (pathlib.Path(folder, name) for name in _CUDA_LIBRARIES):
+            if path.exists():
+                ctypes.CDLL(str(path), mode=ctypes.RTLD_GLOBAL)
+
+
 def prepare_mxnet():
     """Make MXNet 1.9.1 load as this machine needs; call before it loads.
 
     Returns the notes to print, one line each.
     """
     provide_distutils()
-    notes = [use_all_cores(), restore_numpy_names()]
+    notes = [use_all_cores(), load_cuda_libraries(), restore_numpy_names()]
     return [note for note in notes if note]

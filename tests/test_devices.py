@@ -34,10 +34,13 @@ def test_split_batch_no_devices():
         d2l.split_batch(nd.zeros((4, 2)), nd.zeros(4), [])
 
 
-def test_try_all_gpus_falls_back_to_cpu(monkeypatch):
+def test_try_all_gpus_falls_back_to_cpu(monkeypatch, capsys):
     monkeypatch.setattr(mx.context, 'num_gpus', lambda: 0)
     assert d2l.try_all_gpus() == [mx.cpu()]
     assert d2l.try_gpu() == mx.cpu()
+    # The CPU build has no GPU to explain (a CUDA build says why: see
+    # test_cuda_build.py).
+    assert capsys.readouterr().out == ''
 
 
 def test_unusable_gpu_warns_once_and_falls_back(monkeypatch, capsys):

@@ -310,3 +310,29 @@ def test_no_distutils_is_one_clear_error():
         f'{sys.version_info[0]}.{sys.version_info[1]} no longer has; install '
         f'setuptools (pip install setuptools, as make install does) and '
         f'unset SETUPTOOLS_USE_DISTUTILS.')
+
+
+def test_needed_libraries_reads_what_libmxnet_links_against():
+    libmxnet = pathlib.Path(mxnet.__file__).parent / 'libmxnet.so'
+    needed = d2l.preload._needed_libraries(libmxnet)
+    assert 'libopenblas.so.0' in needed and 'libc.so.6' in needed
+    assert 'libcuda.so.1' not in needed  # This venv's MXNet is the CPU build
+
+
+def test_cpu_build_needs_no_nvidia_driver():
+    # There is no libcuda.so.1 on this machine: taking the CPU build for a
+    # CUDA one would raise CUDADriverNotFoundError.
+    assert d2l.preload.load_cuda_libraries(modules={}) is None
+
+
+def test_cuda_build_without_driver_is_one_clear_error(monkeypatch):
+    # This machine has no libcuda.so.1. (tests/test_cuda_build.py runs the
+    # real mxnet-cu112 with and without a stand-in driver.)
+    monkeypatch.setattr(d2l.preload, '_mxnet_is_a_cuda_build', lambda: True)
+    with pytest.raises(ImportError, match=(
+            r'CUDA build .* libcuda\.so\.1, cannot be loaded .*'
+            r'`make install MXNET=mxnet`, or `pip install --no-deps '
+            r'mxnet==1\.9\.1`')):
+        d2l.preload.load_cuda_libraries(modules={})
+    # Once mxnet is imported, it is too late to load anything for it.
+    assert d2l.preload.load_cuda_libraries(modules={'mxnet': sys}) is None

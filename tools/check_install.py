@@ -7,14 +7,15 @@ CUDA, and the devices d2l will train on.
 import os
 import sys
 
-# d2l first: it prepares what MXNet needs as it loads (d2l/preload.py).
+# d2l first: it prepares what MXNet needs as it loads (d2l/preload.py),
+# for mxnet-cu112 the driver and the CUDA libraries.
 try:
     import d2l
     import mxnet
+except ImportError as err:  # e.g. mxnet-cu112 without the NVIDIA driver
+    sys.exit(f'make install: {err}')
 except OSError as err:  # A shared library that the wheel links is missing.
-    sys.exit(f'make install: MXNet cannot load its libraries ({err}). '
-             f'mxnet-cu112 needs the NVIDIA driver (libcuda.so.1); on a '
-             f'machine without one, run `make install MXNET=mxnet`.')
+    sys.exit(f'make install: MXNet cannot load its libraries ({err}).')
 import numpy  # noqa: E402
 
 
