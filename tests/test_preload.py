@@ -192,6 +192,9 @@ def _numpy_without(names, version):
     if 'bool' not in names:  # NumPy 2 has it again, as numpy.bool_.
         fake.bool = numpy.bool_
     fake.__version__ = version
+    # Print options are the real NumPy's, global: the stand-in keeps its own.
+    fake.printoptions = {}
+    fake.set_printoptions = fake.printoptions.update
     return fake
 
 
@@ -255,6 +258,15 @@ def test_numpy_1_26_gets_bool_back():
     fake = _numpy_without(['bool'], '1.26.4')
     assert 'bool' in d2l.preload.restore_numpy_names(fake, modules={})
     assert fake.bool is bool and numpy.dtype(fake.bool) == numpy.bool_
+    assert fake.printoptions == {}
+
+
+def test_numpy_2_prints_scalars_as_1_25_did():
+    # MXNet writes operator parameters as text: `np.int64(19)` would not
+    # parse where `19` does.
+    fake = _numpy_without(NUMPY_2_REMOVED, '2.0.2')
+    d2l.preload.restore_numpy_names(fake, modules={})
+    assert fake.printoptions == {'legacy': '1.25'}
 
 
 def test_numpy_too_new_is_one_clear_error():
