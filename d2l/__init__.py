@@ -17,7 +17,7 @@ from .autoaugment import BatchRandAugment, BatchTrivialAugment
 from .config import BUDGETS, Budget, get_budget, seed_all
 from .data import (CIFAR10, CIFAR10FileError, CIFAR10NotFoundError,
                    get_cifar10_labels, get_dataloader_workers)
-from .devices import split_batch, try_all_gpus, try_gpu
+from .devices import augment_context, split_batch, try_all_gpus, try_gpu
 from .mixing import BatchCutMix, BatchCutout, BatchMix, BatchMixup
 from .models import Residual, resnet18, resnet_block
 from .plotting import Animator, plt, set_figsize, show_images, use_png

@@ -21,7 +21,7 @@ import numpy as np
 from mxnet import nd
 from mxnet.gluon.data.dataset import _DownloadedDataset
 
-from .devices import try_gpu
+from .devices import augment_context, try_gpu
 
 # ITU-R BT.601 luma weights, the ones Gluon's color transforms use.
 LUMA = (0.299, 0.587, 0.114)
@@ -402,12 +402,16 @@ class DeviceLoader:
     sparse_label=False.
     `shuffle` draws a new order each epoch from MXNet's generator;
     `last_batch` is 'keep' (a smaller last batch) or 'discard'. Iterating
-    yields (X, y) and len() counts batches, as train_ch12 expects of a
-    Gluon DataLoader.
+    yields (X, y) on `ctx` and len() counts batches, as train_ch12 expects
+    of a Gluon DataLoader. On a CPU the images are kept, and the batches
+    gathered and augmented, on `augment_ctx` (default: d2l's
+    augment_context(ctx), a CPU device whose worker uses one OpenMP
+    thread), then copied to `ctx`.
     """
 
     def __init__(self, images, labels, batch_size, augment=None,
-                 shuffle=False, ctx=None, last_batch='keep', mix=None):
+                 shuffle=False, ctx=None, last_batch='keep', mix=None,
+                 augment_ctx=None):
         _check_images(images, 'DeviceLoader')
         if not isinstance(labels, nd.NDArray):
             labels = np.asarray(labels)
@@ -429,11 +433,12 @@ class DeviceLoader:
             raise ValueError(f"DeviceLoader: last_batch must be 'keep' or "
                              f"'discard', got {last_batch!r}.")
         self.ctx = ctx or try_gpu()
+        self.augment_ctx = augment_ctx or augment_context(self.ctx)
         self.batch_size = int(batch_size)
         self.augment, self.shuffle, self.mix = augment, shuffle, mix
         self.last_batch = last_batch
-        self._images = _on(images, self.ctx, np.uint8)
-        self._labels = _on(labels, self.ctx, labels.dtype)
+        self._images = _on(images, self.augment_ctx, np.uint8)
+        self._labels = _on(labels, self.augment_ctx, labels.dtype)
 
     @classmethod
     def from_dataset(cls, dataset, batch_size, **kwargs):
@@ -457,7 +462,7 @@ class DeviceLoader:
 
     def __iter__(self):
         n = self._images.shape[0]
-        order = nd.arange(n, ctx=self.ctx, dtype=np.int32)
+        order = nd.arange(n, ctx=self.augment_ctx, dtype=np.int32)
         if self.shuffle:
             order = nd.random.shuffle(order)
         for i in range(len(self)):
@@ -468,4 +473,4 @@ class DeviceLoader:
             y = nd.take(self._labels, idx)
             if self.mix is not None:
                 X, y = self.mix(X, y)
-            yield X, y
+            yield X.as_in_context(self.ctx), y.as_in_context(self.ctx)

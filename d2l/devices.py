@@ -1,9 +1,14 @@
-"""Devices: finding usable GPUs and splitting batches across devices."""
+"""Devices: finding usable GPUs, splitting batches across devices, and
+the CPU device that batched augmentation runs on."""
 import ctypes
 import functools
+import os
 
 import mxnet as mx
 from mxnet import nd
+from mxnet.base import _LIB, check_call
+
+from .preload import usable_cores
 
 
 @functools.lru_cache(maxsize=None)
@@ -83,3 +88,65 @@ def split_batch(X, y, ctx_list):
         ys.append(y[start:stop].as_in_context(ctx))
         start = stop
     return Xs, ys
+
+
+# Batched augmentation on a CPU. MXNet runs each CPU device id's operators
+# on an engine worker thread of its own, and each operator starts as many
+# OpenMP threads as that worker's OpenMP setting says. Measured on 2 cores
+# (README, Input pipeline): the many small operators of batched
+# augmentation run about half as fast with two threads as with one, with
+# stalls of several milliseconds where three busy threads (Python's, the
+# worker and its OpenMP helper) share two cores; ResNet's convolutions
+# gain half as much again from the second core. So the augmentation runs
+# on a second CPU device whose worker has one OpenMP thread, and training
+# keeps every core on cpu(0).
+_AUGMENT_CPU_ID = 1
+
+# MXNet's C API: a function for MXEnginePushSync, and its Context.
+_ENGINE_SYNC_FUNC = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
+
+
+class _Context(ctypes.Structure):
+    _fields_ = [('dev_type', ctypes.c_int32), ('dev_id', ctypes.c_int32)]
+
+
+def run_on_worker(ctx, function):
+    """Call `function()` on the engine worker thread of `ctx`; wait."""
+    callback = _ENGINE_SYNC_FUNC(lambda run_context, param: function())
+    where = _Context(ctx.device_typeid, ctx.device_id)
+    check_call(_LIB.MXEnginePushSync(
+        callback, None, None, ctypes.byref(where), None, 0, None, 0, None,
+        0, None))
+    nd.waitall()  # Also keeps `callback` alive until it has run.
+
+
+@functools.lru_cache(maxsize=None)
+def _single_threaded_cpu():
+    """cpu(1) with its worker at one OpenMP thread, or None where MXNet's
+    OpenMP runtime (libgomp, as the pip wheels link) is not to be had."""
+    try:
+        openmp = ctypes.CDLL('libgomp.so.1')  # The one libmxnet.so loaded.
+    except OSError:
+        return None
+    ctx = mx.cpu(_AUGMENT_CPU_ID)
+    run_on_worker(ctx, lambda: openmp.omp_set_num_threads(1))
+    return ctx
+
+
+def augment_context(ctx, environ=os.environ):
+    """The device that d2l's batched augmentation runs on for batches
+    used on `ctx`: `ctx` itself, except on a CPU with more than one
+    OpenMP thread, where it is cpu(1), whose worker uses one.
+
+    Unchanged where the worker could not be set apart: with MXNet's
+    NaiveEngine (operators run on the calling thread) or several CPU
+    workers (MXNET_CPU_WORKER_NTHREADS).
+    """
+    threads = environ.get('OMP_NUM_THREADS', str(usable_cores()))
+    shared = (environ.get('MXNET_ENGINE_TYPE', 'ThreadedEnginePerDevice')
+              != 'ThreadedEnginePerDevice'
+              or environ.get('MXNET_CPU_WORKER_NTHREADS', '1') != '1')
+    if (ctx.device_type != 'cpu' or ctx.device_id == _AUGMENT_CPU_ID
+            or not threads.isdigit() or int(threads) < 2 or shared):
+        return ctx
+    return _single_threaded_cpu() or ctx

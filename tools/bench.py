@@ -181,7 +181,17 @@ def main():
                                            augment=batched[name],
                                            shuffle=True, ctx=device)
         passes[f'{name}_batched'] = loader_pass(loader)
-        notes[f'{name}_batched'] = f'd2l DeviceLoader, batched on {device}'
+        notes[f'{name}_batched'] = (f'd2l DeviceLoader, batched on '
+                                    f'{loader.augment_ctx}')
+    # Before d2l.augment_context: augmented on the training device's worker
+    # with all its OpenMP threads (the same where that is d2l's choice).
+    loader = DeviceLoader.from_dataset(subset, batch,
+                                       augment=batched['heavy'],
+                                       shuffle=True, ctx=device,
+                                       augment_ctx=device)
+    passes['heavy_batched_shared'] = loader_pass(loader)
+    notes['heavy_batched_shared'] = (f'the same on {device}, whose worker '
+                                     f'trains with every OpenMP thread')
     # Gluon has none of these: (augment, mix) of each, batched only.
     later = {
         'cutout': (BatchCutout(16), None),
@@ -196,7 +206,8 @@ def main():
                                            mix=mix, shuffle=True, ctx=device)
         passes[f'{name}_batched'] = loader_pass(loader)
         notes[f'{name}_batched'] = (
-            f'd2l DeviceLoader, {type(augment or mix).__name__} on {device}')
+            f'd2l DeviceLoader, {type(augment or mix).__name__} on '
+            f'{loader.augment_ctx}')
     cases = median_rates(passes, repeats)
 
     # Training alone, with MXNet's own OpenMP thread count on x86 (half
@@ -211,16 +222,19 @@ def main():
     # End to end: a fresh net, each batch loaded, augmented and trained on.
     # A CPU gets a pass over 3 batches only, not an epoch.
     epoch_set = train_set if on_gpu else train_set.take(3 * batch)
-    loader = DeviceLoader.from_dataset(epoch_set, batch,
-                                       augment=batched['heavy'],
-                                       shuffle=True, ctx=device)
     net, trainer = new_resnet(device)
     loss = gluon.loss.SoftmaxCrossEntropyLoss()
-    train_pass(net, loader, loss, trainer, device)()  # Warm-up.
-    cases['epoch'] = train_pass(net, loader, loss, trainer, device)()
-    notes['epoch'] = (f'{"one epoch" if on_gpu else "capped pass"}: '
-                      f'{len(epoch_set):,} images, heavy batched '
-                      f'augmentation')
+    epochs = {}
+    for name, augment_ctx in [('epoch', None), ('epoch_shared', device)]:
+        loader = DeviceLoader.from_dataset(epoch_set, batch,
+                                           augment=batched['heavy'],
+                                           shuffle=True, ctx=device,
+                                           augment_ctx=augment_ctx)
+        epochs[name] = train_pass(net, loader, loss, trainer, device)
+        notes[name] = (f'{"one epoch" if on_gpu else "capped pass"}: '
+                       f'{len(epoch_set):,} images, heavy batched '
+                       f'augmentation on {loader.augment_ctx}')
+    cases.update(median_rates(epochs, repeats))
 
     print(f'machine: {describe_hardware([mx.cpu()])}, MXNet '
           f'{mx.__version__}')
@@ -237,6 +251,9 @@ def main():
     print(f'heavy_batched / heavy_loader = {ratio:.1f}x')
     ratio = cases['train'] / cases['train_mxnet_threads']
     print(f'train / train_mxnet_threads = {ratio:.2f}x')
+    for name in ('heavy_batched', 'epoch'):
+        ratio = cases[name] / cases[f'{name}_shared']
+        print(f'{name} / {name}_shared = {ratio:.2f}x')
     os.makedirs(os.path.dirname(args.out) or '.', exist_ok=True)
     with open(args.out, 'w') as f:
         json.dump({name: round(rate, 1) for name, rate in cases.items()}, f,
