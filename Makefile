@@ -45,7 +45,7 @@ help:
 	@echo 'make clean-venv  remove .venv, to start over with `make install`'
 	@echo 'make test      unit tests, both committed notebooks (nbval), pages'
 	@echo 'make test-platforms  Python 3.10, 3.12, 3.13, Colab, CUDA build'
-	@echo '               (venvs of their own; about N minutes)'
+	@echo '               (venvs of their own under $(BUILD)/platforms)'
 	@echo 'make run       execute the committed chapter into $(RUN)'
 	@echo '               (kept only if every cell succeeds)'
 	@echo 'make run-beyond  the same for the companion, into $(RUN_BEYOND)'
