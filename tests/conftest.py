@@ -12,8 +12,9 @@ import pytest
 import d2l  # noqa: F401
 
 # Run under `make test VENV=...`, the tests' own `make` calls would inherit
-# that make's variables (VENV, PYTHON) through MAKEFLAGS; each test names
-# what it needs.
+# that make's flags and variables through MAKEFLAGS. (make also exports
+# VENV=... to the environment: a test whose make must not use that venv
+# names its own.)
 for _variable in ('MAKEFLAGS', 'MFLAGS', 'MAKELEVEL'):
     os.environ.pop(_variable, None)
 

@@ -278,7 +278,8 @@ def _project_copy(dest):
 
 def _make_install_system(project, python, *args):
     return subprocess.run(
-        ['make', 'install', 'MXNET=system', f'PYTHON={python}', *args],
+        ['make', 'install', 'MXNET=system', f'PYTHON={python}', 'VENV=.venv',
+         *args],
         cwd=project, capture_output=True, text=True, timeout=900)
 
 
