@@ -11,8 +11,11 @@ NumPy names. MXNet 1.9.1 (2022) reads names from NumPy as it loads and when
 it runs that later NumPy releases removed (`np.bool` in 1.24, `np.PZERO`,
 `np.alltrue`, `np.compat` ... in 2.0). Restored where missing, MXNet runs
 on NumPy 1.24 to 2.2; NumPy 2.3 removed `ndarray.tostring`, a method no
-module attribute can bring back, so NumPy stops at 2.2. Python 3.12 removed
-`distutils`, whose LooseVersion MXNet imports; setuptools provides it.
+module attribute can bring back, so NumPy stops at 2.2. NumPy 2 writes a
+scalar as `np.int64(19)`, which MXNet cannot parse where it passes
+operator parameters as text; d2l has NumPy 2 print scalars as 1.25 did.
+Python 3.12 removed `distutils`, whose LooseVersion MXNet imports;
+setuptools provides it.
 
 CUDA. The mxnet-cu112 wheel ships no CUDA libraries; the nvidia-*-cu11
 wheels (requirements-cuda.txt) put them in site-packages/nvidia/*/lib, a
