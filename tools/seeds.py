@@ -15,6 +15,7 @@ import json
 import os
 import statistics
 import sys
+import textwrap
 
 import matplotlib
 matplotlib.use('Agg')
@@ -60,7 +61,10 @@ def plot_seeds(runs, title):
     ax.set_xticklabels(recipes)
     ax.set_xlim(-0.5, len(recipes) - 0.5)
     ax.set_ylabel('test accuracy')
-    ax.set_title(title, fontsize='small')
+    # The budget line is long: wrapped, it fits the figure's width.
+    ax.set_title('\n'.join(textwrap.fill(line, 75)
+                           for line in title.splitlines()),
+                 fontsize='small')
     ax.grid(True, axis='y')
     ax.legend(fontsize='small')
     fig.tight_layout()
