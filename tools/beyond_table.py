@@ -1,0 +1,99 @@
+"""Write the companion's results table into the README from its record.
+
+    python tools/beyond_table.py RECORD.json README.md
+
+RECORD.json is what the companion notebook writes (see `make
+record-beyond`). The table replaces the text between the
+`<!-- beyond:start -->` and `<!-- beyond:end -->` markers in README.md.
+Runs with per-image test outcomes are compared with 'strong' paired
+(`d2l.comparison_table`: change ± paired SE, McNemar's test, verdict);
+older records, which have none, keep the table they had: the change
+with the standard error of two independent accuracies
+(`d2l.accuracy_change`).
+"""
+import re
+import sys
+
+import d2l
+
+START, END = '<!-- beyond:start -->', '<!-- beyond:end -->'
+BASELINE = 'strong'
+
+
+def minutes(run):
+    """A run's training and testing time; '-' for a score of another
+    run's network (flip averaging), which trained nothing."""
+    return f'{run["seconds"] / 60:.1f}' if 'seconds' in run else '-'
+
+
+def with_flip_averaging(runs):
+    """`runs`, where an older record's flip-averaged accuracy (a field of
+    the run it re-evaluated) becomes an entry of its own, last."""
+    entries = dict(runs)
+    for name, run in runs.items():
+        if 'flip_averaged_test_acc' in run:
+            entries[f'{name} + flip averaging'] = {
+                'test_acc': run['flip_averaged_test_acc']}
+    return entries
+
+
+def paired_section(record):
+    """The caption and paired table of a record with test outcomes."""
+    runs = record['runs']
+    table = d2l.comparison_table(runs, BASELINE)
+    # The same table with one more column: each run's minutes.
+    table = d2l.Table([*table.header, 'minutes'],
+                      [[*row, minutes(run)] for row, run in
+                       zip(table.rows, runs.values())],
+                      table.align + 'r')
+    total = sum(run.get('seconds', 0) for run in runs.values()) / 60
+    trained = sum('seconds' in run for run in runs.values())
+    return (f'Measured with the {record["budget_detail"]}; '
+            f'{record["hardware"]}; devices {record["devices"]}. Test '
+            f'accuracies carry their binomial standard error on '
+            f'{record["num_test"]:,} test images; "vs. {BASELINE}" is the '
+            f'change paired image by image, with its paired standard '
+            f'error, and McNemar\'s exact test judges it (p < '
+            f'{d2l.ALPHA}); the {trained} training runs took '
+            f'{total:.1f} minutes in all.\n\n{table}')
+
+
+def unpaired_table(record):
+    """The table of an older record, without test outcomes."""
+    runs, num_test = record['runs'], record['num_test']
+    rows = []
+    for name, run in with_flip_averaging(runs).items():
+        acc = run['test_acc']
+        change, se = d2l.accuracy_change(run, runs[BASELINE], num_test)
+        rows.append([name,
+                     f'{acc:.3f} ± {d2l.standard_error(acc, num_test):.3f}',
+                     f'{change:+.3f} ± {se:.3f}', minutes(run)])
+    return d2l.Table(['recipe', 'test acc', f'vs. {BASELINE}', 'minutes'],
+                     rows, 'lrrr')
+
+
+def section(record):
+    """The README's text between the markers, for `record`."""
+    paired = all('test_outcomes' in run for run in record['runs'].values())
+    body = paired_section(record) if paired else str(unpaired_table(record))
+    return f'{START}\n{body}\n{END}'
+
+
+def main(record_path, readme_path):
+    record = d2l.load_runs(record_path)
+    with open(readme_path) as f:
+        readme = f.read()
+    if START not in readme or END not in readme:
+        sys.exit(f'{readme_path} has no {START} ... {END} section')
+    text = section(record)
+    readme = re.sub(re.escape(START) + '.*?' + re.escape(END),
+                    lambda _: text, readme, flags=re.S)
+    with open(readme_path, 'w') as f:
+        f.write(readme)
+    print(f"wrote the companion's table in {readme_path}")
+
+
+if __name__ == '__main__':
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    main(*sys.argv[1:])
