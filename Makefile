@@ -36,7 +36,7 @@ export MXNET_HOME
 
 .PHONY: help install kernel venv clean-venv data test test-platforms \
 	run run-beyond trust lab html bench record record-beyond figures \
-	seeds clean
+	check-results seeds clean
 
 help:
 	@echo 'make install   create .venv with the pinned MXNet stack and kernel'
@@ -56,7 +56,10 @@ help:
 	@echo 'make record    make $(RUN) (if it ran without errors) the'
 	@echo '               committed chapter, with its Exercise 1 record'
 	@echo 'make record-beyond  the same for $(RUN_BEYOND)'
-	@echo 'make figures   exercise figure and table from results/'
+	@echo 'make figures   exercise figure and tables from results/'
+	@echo 'make check-results  compare $(BUILD)/exercise1.json with the'
+	@echo '               committed record (CHECK_ARGS=--beyond: the'
+	@echo "               companion's; --require-gpu, --flip-range LOW HIGH)"
 	@echo 'make seeds     the three recipes from 3 seeds each, on'
 	@echo '               D2L_BUDGET (default cpu) -> results/seeds.json,'
 	@echo '               img/seeds.png'
@@ -183,10 +186,19 @@ record-beyond: venv
 	mkdir -p results
 	cp $(BUILD)/beyond.json results/beyond.json
 	cp $(BUILD)/beyond.png img/beyond.png
+	$(PY) tools/beyond_table.py results/beyond.json README.md
 
 figures: venv
 	$(PY) tools/exercise_figures.py results/exercise1.json \
 		img/exercise1.png README.md
+	$(PY) tools/beyond_table.py results/beyond.json README.md
+
+# A fresh `make run` against the committed record of its budget: each
+# recipe within the seed spread, the same verdicts (tools/check_results.py).
+# CHECK_ARGS adds options, e.g. --beyond, --require-gpu.
+CHECK_ARGS ?=
+check-results: venv
+	$(PY) tools/check_results.py $(CHECK_ARGS)
 
 # How far the seed moves the test accuracy: 9 runs, each about as long as
 # one of the chapter's (6 minutes on the cpu budget and a 2-core CPU).
