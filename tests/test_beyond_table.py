@@ -1,0 +1,92 @@
+"""tools/beyond_table.py: the companion's README table from its record."""
+import importlib.util
+import pathlib
+import shutil
+
+import pytest
+
+import d2l
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def _tool():
+    spec = importlib.util.spec_from_file_location(
+        'beyond_table', ROOT / 'tools' / 'beyond_table.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+beyond_table = _tool()
+
+
+def test_readme_holds_what_the_committed_record_gives(tmp_path):
+    # `make figures` would leave the README as it is: its table is the
+    # committed record's, not typed by hand.
+    readme = tmp_path / 'README.md'
+    shutil.copy(ROOT / 'README.md', readme)
+    beyond_table.main(str(ROOT / 'results' / 'beyond.json'), str(readme))
+    assert readme.read_text() == (ROOT / 'README.md').read_text()
+    record = d2l.load_runs(ROOT / 'results' / 'beyond.json')
+    assert beyond_table.section(record) in readme.read_text()
+
+
+def _scored(right, n=1000, seconds=None):
+    run = {'test_acc': right / n, 'num_test': n,
+           'test_outcomes': '1' * right + '0' * (n - right)}
+    return {**run, 'seconds': seconds} if seconds else run
+
+
+RUNS = {'strong': _scored(550, seconds=300.0),
+        'flip + crop': _scored(500, seconds=240.0),
+        'strong + Cutout (8)': _scored(560, seconds=360.0),
+        # A score of strong's network: no training time.
+        'strong + flip averaging': _scored(570)}
+
+
+def test_paired_table_with_minutes(tmp_path):
+    readme = tmp_path / 'README.md'
+    readme.write_text('# Title\n<!-- beyond:start -->\nold\n'
+                      '<!-- beyond:end -->\n## After\n')
+    record = tmp_path / 'beyond.json'
+    d2l.save_runs(str(record), RUNS, d2l.BUDGETS['cpu'], [])
+    for _ in range(2):  # Running it again replaces, not appends.
+        beyond_table.main(str(record), str(readme))
+    text = readme.read_text()
+    assert text.count('<!-- beyond:start -->') == 1 and 'old' not in text
+    assert text.endswith('<!-- beyond:end -->\n## After\n')
+    table = d2l.comparison_table(RUNS, 'strong')
+    lines = text.splitlines()
+    header = lines.index(f'| {" | ".join(table.header)} | minutes |')
+    # comparison_table's rows, each with its minutes.
+    assert lines[header + 2:header + 6] == [
+        f'| {" | ".join(map(str, row))} | {minutes} |'
+        for row, minutes in zip(table.rows, ['5.0', '4.0', '6.0', '-'])]
+    assert lines[header + 2].startswith(
+        '| strong | 0.550 ± 0.016 | +0.000 ± 0.000 |')
+    assert lines[header + 4].endswith(
+        '| 10 | 0 | p = 0.002 | better | 6.0 |')
+    assert 'the 3 training runs took 15.0 minutes in all' in text
+    assert 'paired image by image' in text and 'McNemar' in text
+
+
+def test_old_records_keep_their_table():
+    old = {'num_test': 2000, 'runs': {
+        'flip': {'test_acc': 0.437, 'seconds': 324.6},
+        'strong': {'test_acc': 0.599, 'seconds': 330.1,
+                   'flip_averaged_test_acc': 0.612}}}
+    assert beyond_table.section(old).splitlines()[3:] == [
+        '| flip | 0.437 ± 0.011 | -0.162 ± 0.016 | 5.4 |',
+        '| strong | 0.599 ± 0.011 | +0.000 ± 0.015 | 5.5 |',
+        '| strong + flip averaging | 0.612 ± 0.011 | +0.013 ± 0.015 | - |',
+        '<!-- beyond:end -->']
+
+
+def test_readme_without_markers_is_an_error(tmp_path):
+    readme = tmp_path / 'README.md'
+    readme.write_text('# nothing to replace\n')
+    with pytest.raises(SystemExit, match='no <!-- beyond:start -->'):
+        beyond_table.main(str(ROOT / 'results' / 'beyond.json'),
+                          str(readme))
+    assert readme.read_text() == '# nothing to replace\n'
