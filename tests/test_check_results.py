@@ -165,6 +165,13 @@ def test_budgets_that_differ_are_refused(files, capsys):
     assert 'is of the full budget' in err and 'of the cpu' in err
     assert '`make record`' in err
     assert '| check' not in out
+    # A GPU run's own checks still show, above the one error.
+    status, out, err = _check(capsys, [*files(fresh), '--require-gpu',
+                                       '--flip-range', '0.79', '0.86'])
+    assert status == 2 and err.count('\n') == 1
+    assert out.splitlines()[0].endswith('fresh.json alone:')
+    assert list(_rows(out)) == ['devices include a GPU',
+                                'flip test acc in range']
 
 
 def test_a_missing_record_names_the_target(files, capsys, tmp_path):

@@ -27,8 +27,9 @@ clean training accuracy) are compared by their test accuracies only;
 the output says which checks were left out and why.
 
 Prints one row per check and exits 1 naming each failed check, 2 (one
-error, no table) when a record is missing or the budgets differ, and 0
-when every check passed.
+error) when a record is missing or the budgets differ, and 0 when every
+check passed. With budgets that differ, the checks on the fresh record
+alone (--require-gpu, --flip-range) are still shown.
 """
 import argparse
 import math
@@ -246,6 +247,14 @@ def absolute_checks(fresh, require_gpu, flip_range):
     return rows
 
 
+def print_table(rows):
+    """Print the checks' rows, their last cell (passed?) as ok or FAIL."""
+    print(d2l.Table(['check', 'committed', 'fresh', 'difference',
+                     'tolerance', 'ok'],
+                    [[*row[:-1], 'ok' if row[-1] else 'FAIL']
+                     for row in rows], 'lllrrl'))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         description='Compare a fresh record with the committed one.')
@@ -271,20 +280,29 @@ def main(argv=None):
         fresh = load(fresh_path, f'`{paths["make"]}`')
         committed = load(committed_path, f'`{paths["record"]}`')
         seeds = load(args.seeds, '`make seeds`')
-        if fresh['budget'] != committed['budget']:
-            raise Refusal(
-                f'{fresh_path} is of the {fresh["budget"]} budget, '
-                f'{committed_path} of the {committed["budget"]}: only '
-                f'runs of one budget compare (D2L_BUDGET='
-                f'{committed["budget"]} `{paths["make"]}`, or commit a '
-                f'{fresh["budget"]}-budget record with '
-                f'`{paths["record"]}`)')
-        notes = []
-        rows = compare(fresh, committed, seeds, kind, notes)
     except Refusal as refusal:
         print(f'check_results: {refusal}', file=sys.stderr)
         return 2
-    rows += absolute_checks(fresh, args.require_gpu, args.flip_range)
+    alone = absolute_checks(fresh, args.require_gpu, args.flip_range)
+    if fresh['budget'] != committed['budget']:
+        # What the fresh record shows alone (a GPU run's devices and flip)
+        # is still worth seeing while no record of its budget is committed.
+        if alone:
+            print(f'{fresh_path} alone:')
+            print_table(alone)
+        print(f'check_results: {fresh_path} is of the {fresh["budget"]} '
+              f'budget, {committed_path} of the {committed["budget"]}: '
+              f'only runs of one budget compare (D2L_BUDGET='
+              f'{committed["budget"]} `{paths["make"]}`, or commit a '
+              f'{fresh["budget"]}-budget record with '
+              f'`{paths["record"]}`)', file=sys.stderr)
+        return 2
+    notes = []
+    try:
+        rows = compare(fresh, committed, seeds, kind, notes) + alone
+    except Refusal as refusal:
+        print(f'check_results: {refusal}', file=sys.stderr)
+        return 2
     print(f'{fresh_path} against {committed_path} ({fresh["budget"]} '
           f'budget; tolerance {NUM_SD} SD of the difference, see '
           f'tools/check_results.py)')
@@ -292,10 +310,7 @@ def main(argv=None):
         notes.append(f'the budgets differ in detail: committed '
                      f'"{committed["budget_detail"]}", fresh '
                      f'"{fresh["budget_detail"]}"')
-    print(d2l.Table(['check', 'committed', 'fresh', 'difference',
-                     'tolerance', 'ok'],
-                    [[*row[:-1], 'ok' if row[-1] else 'FAIL']
-                     for row in rows], 'lllrrl'))
+    print_table(rows)
     for note in notes:
         print(f'note: {note}')
     failed = [row[0] for row in rows if not row[-1]]
