@@ -137,6 +137,7 @@ def gap_direction(run, base):
 
 
 def has_outcomes(record):
+    """Whether every run was scored image by image (d2l.score_test)."""
     return all('test_outcomes' in run for run in record['runs'].values())
 
 
