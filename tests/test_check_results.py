@@ -165,13 +165,21 @@ def test_budgets_that_differ_are_refused(files, capsys):
     assert 'is of the full budget' in err and 'of the cpu' in err
     assert '`make record`' in err
     assert '| check' not in out
-    # A GPU run's own checks still show, above the one error.
+    # With no committed record of its budget, a GPU run's own checks
+    # decide: here the full budget ran on the CPU, with flip at 0.46.
     status, out, err = _check(capsys, [*files(fresh), '--require-gpu',
                                        '--flip-range', '0.79', '0.86'])
-    assert status == 2 and err.count('\n') == 1
-    assert out.splitlines()[0].endswith('fresh.json alone:')
+    assert status == 1 and 'Traceback' not in err
+    assert 'alone; note:' in out.splitlines()[0]
     assert list(_rows(out)) == ['devices include a GPU',
                                 'flip test acc in range']
+    assert err.strip().endswith(
+        'failed: devices include a GPU; flip test acc in range')
+    on_gpus = _record({**COMMITTED, 'flip': 8200}, budget='full',
+                      devices='[gpu(0), gpu(1)]')
+    status, out, _ = _check(capsys, [*files(on_gpus), '--require-gpu',
+                                     '--flip-range', '0.79', '0.86'])
+    assert status == 0 and out.rstrip().endswith('all 2 checks passed')
 
 
 def test_a_missing_record_names_the_target(files, capsys, tmp_path):
