@@ -11,6 +11,10 @@ import pytest
 
 import d2l  # noqa: F401
 
+# Figures of cells tagged `nbval-figure` are compared pixel by pixel
+# (tests/nbval_figures.py); nbval itself compares text only.
+pytest_plugins = ['nbval_figures']
+
 # Run under `make test VENV=...`, the tests' own `make` calls would inherit
 # that make's flags and variables through MAKEFLAGS. (make also exports
 # VENV=... to the environment: a test whose make must not use that venv
