@@ -192,10 +192,21 @@ class BatchTrivialAugment(BatchTransform):
     """TrivialAugment: one operation of `OPS` per image, random strength.
 
     Per image: the operation uniformly among `OPS`, the strength uniform in
-    [0, 1] (the paper uses 31 levels), the sign +1 or -1 with equal
-    chance. `sample` gives a float (N, 1, 3) array: one round of
-    (operation index, strength, sign) per image.
+    [0, `max_strength`] (the paper: [0, 1], in 31 levels), the sign +1 or
+    -1 with equal chance. `max_strength` < 1 narrows every operation's
+    range to that fraction of its strongest setting. `sample` gives a
+    float (N, 1, 3) array: one round of (operation index, strength, sign)
+    per image.
     """
+
+    def __init__(self, max_strength=1.0):
+        if (not isinstance(max_strength, numbers.Real)
+                or isinstance(max_strength, bool)
+                or not 0 < max_strength <= 1):
+            raise ValueError(f'BatchTrivialAugment: max_strength must be '
+                             f'in (0, 1], a fraction of each operation\'s '
+                             f'range, got {max_strength!r}.')
+        self.max_strength = max_strength
 
     def sample(self, x):
         return self._draw(x, 1, None)
@@ -205,7 +216,8 @@ class BatchTrivialAugment(BatchTransform):
         op = nd.random.randint(0, len(OPS), shape=shape, ctx=ctx)
         sign = 2 * (nd.random.uniform(shape=shape, ctx=ctx) < 0.5) - 1
         if strength is None:
-            strength = nd.random.uniform(shape=shape, ctx=ctx)
+            strength = self.max_strength * nd.random.uniform(shape=shape,
+                                                             ctx=ctx)
         else:
             strength = nd.full(shape, strength, ctx=ctx)
         return nd.stack(op.astype(np.float32), strength, sign, axis=2)

@@ -107,21 +107,34 @@ class BatchMix(BatchTransform):
     of the batch (sometimes itself). `sample` gives a float (N, 2 + k)
     array: the partner's index, the weight of the image's own label, then
     k transform-specific columns.
+
+    Calling one mixes a minibatch with probability `p`, drawn once per
+    minibatch from MXNet's generator (no draw when p = 1). A minibatch
+    left unmixed keeps its images and gets one-hot soft labels.
     """
 
-    def __init__(self, num_classes, alpha):
+    def __init__(self, num_classes, alpha, p=1.0):
         name = type(self).__name__
         if (not isinstance(num_classes, numbers.Integral)
                 or isinstance(num_classes, bool) or num_classes < 2):
             raise ValueError(f'{name}: num_classes must be an int >= 2, got '
                              f'{num_classes!r}; CIFAR-10 has 10.')
+        if (not isinstance(p, numbers.Real) or isinstance(p, bool)
+                or not 0 <= p <= 1):
+            raise ValueError(f'{name}: p, the probability of mixing a '
+                             f'minibatch, must be a number in [0, 1], got '
+                             f'{p!r}.')
         self.num_classes = int(num_classes)
         self.alpha = _positive(alpha, name, 'alpha')
+        self.p = p
 
     def __call__(self, x, y):
         name = type(self).__name__
         _check_batch(x, name)
         _check_labels(y, x.shape[0], name)
+        if self.p < 1 and nd.random.uniform(
+                shape=1, ctx=x.context).asscalar() >= self.p:
+            return x, nd.one_hot(y.astype(np.float32), self.num_classes)
         params = self.sample(x)
         return self.apply(x, params), self.mix_labels(y, params)
 
@@ -149,8 +162,8 @@ class BatchMixup(BatchMix):
     `sample` gives a float (N, 2) array of (partner index, lam).
     """
 
-    def __init__(self, num_classes, alpha=1.0):
-        super().__init__(num_classes, alpha)
+    def __init__(self, num_classes, alpha=1.0, p=1.0):
+        super().__init__(num_classes, alpha, p)
 
     def sample(self, x):
         order, lam = self._partners_and_lambdas(x.shape[0], x.context)
@@ -170,13 +183,14 @@ class BatchCutMix(BatchMix):
     to centre + cut // 2 (end excluded), cut = floor(sqrt(1 - lam) S),
     clipped to the image; an odd cut so loses one pixel. The label weights
     follow the area actually pasted: the own label keeps 1 - box area /
-    (H W).
+    (H W). The authors mix a minibatch with probability 0.5 on CIFAR
+    (`--cutmix_prob 0.5`) and 1 on ImageNet: `p`, see `BatchMix`.
     `sample` gives a float (N, 6) array of (partner index, own label
     weight, top, left, bottom, right).
     """
 
-    def __init__(self, num_classes, alpha=1.0):
-        super().__init__(num_classes, alpha)
+    def __init__(self, num_classes, alpha=1.0, p=1.0):
+        super().__init__(num_classes, alpha, p)
 
     def sample(self, x):
         n, _, h, w = x.shape

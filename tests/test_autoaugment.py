@@ -134,6 +134,24 @@ def test_trivial_augment_draws_op_strength_and_sign_uniformly():
     assert_counts_uniform(sign, (-1, 1))
 
 
+def test_trivial_augment_max_strength_narrows_the_strength():
+    x = nd.zeros((N, 3, 2, 2))
+    params = BatchTrivialAugment(max_strength=0.4).sample(x).asnumpy()
+    assert_uniform_on(params[:, 0, 1], 0, 0.4)
+    assert_counts_uniform(params[:, 0, 0], range(14))
+    assert_counts_uniform(params[:, 0, 2], (-1, 1))
+
+
+def test_trivial_augment_max_strength_1_is_the_authors():
+    x = nd.array(images(8))
+    runs = []
+    for t in (BatchTrivialAugment(), BatchTrivialAugment(max_strength=1)):
+        mx.random.seed(4)
+        runs.append(t(x).asnumpy())
+    np.testing.assert_array_equal(*runs)
+    assert BatchTrivialAugment().max_strength == 1
+
+
 def test_rand_augment_draws_num_ops_at_the_fixed_magnitude():
     params = BatchRandAugment(3, magnitude=12).sample(
         nd.zeros((N, 3, 2, 2))).asnumpy()
@@ -186,6 +204,10 @@ def test_policies_repeat_with_the_seed_and_stay_in_range(make):
      r'4-D \(N, C, H, W\)'),
     (lambda: BatchRandAugment()(np.zeros((2, 3, 4, 4))), TypeError,
      'expected an MXNet NDArray'),
+    (lambda: BatchTrivialAugment(max_strength=0), ValueError,
+     r'max_strength must be in \(0, 1\]'),
+    (lambda: BatchTrivialAugment(max_strength=1.2), ValueError,
+     'got 1.2'),
     (lambda: BatchRandAugment(num_ops=0), ValueError,
      'num_ops must be a positive int'),
     (lambda: BatchRandAugment(magnitude=31), ValueError,

@@ -9,7 +9,7 @@ import d2l
 
 NOTEBOOK = (pathlib.Path(__file__).resolve().parents[1] /
             'chapter_image_augmentation' / 'beyond_augmentation.ipynb')
-MAX_TRAINING_RUNS = 6  # About 4.5 minutes each on the cpu budget.
+MAX_TRAINING_RUNS = 10  # 5.5 to 6.5 minutes each on the cpu budget.
 
 
 def _code():
@@ -33,7 +33,7 @@ def test_uses_only_d2ls_public_names():
     assert used - modules <= set(d2l.__all__), used - set(d2l.__all__)
 
 
-def test_trains_at_most_six_times():
+def test_trains_at_most_ten_times():
     calls = [node for source in _code()
              for node in ast.walk(ast.parse(source))
              if isinstance(node, ast.Call)

@@ -186,6 +186,37 @@ def test_mixing_repeats_with_the_seed(make):
     assert np.abs(runs[0][1] - runs[2][1]).max() > 0.1
 
 
+@pytest.mark.parametrize('make', [BatchMixup, BatchCutMix])
+def test_p_0_leaves_images_and_gives_one_hot_labels(make):
+    x, y = uniform((16, 3, 8, 8)), nd.array(np.arange(16) % 10)
+    for _ in range(5):
+        mixed, soft = make(10, p=0)(x, y)
+        np.testing.assert_array_equal(mixed.asnumpy(), x.asnumpy())
+        np.testing.assert_array_equal(soft.asnumpy(),
+                                      np.eye(10)[np.arange(16) % 10])
+
+
+@pytest.mark.parametrize('make', [BatchMixup, BatchCutMix])
+def test_p_1_is_mixing_every_minibatch(make):
+    x, y = uniform((16, 3, 8, 8)), nd.array(np.arange(16) % 10)
+    runs = []
+    for t in (make(10), make(10, p=1)):
+        mx.random.seed(3)
+        runs.append([a.asnumpy() for a in t(x, y)])
+    for a, b in zip(*runs):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize('make', [BatchMixup, BatchCutMix])
+def test_p_half_mixes_about_half_of_the_minibatches(make):
+    x, y = uniform((16, 3, 8, 8)), nd.array(np.arange(16) % 10)
+    t, calls = make(10, p=0.5), 400
+    # A mixed minibatch of 16 images is all but certain to change.
+    mixed = sum(bool((t(x, y)[0] != x).sum().asscalar() > 0)
+                for _ in range(calls))
+    assert abs(mixed / calls - 0.5) < SIGMAS * np.sqrt(0.25 / calls)
+
+
 def test_loader_yields_soft_labels_that_train_and_count():
     images, labels = learnable_data()
     loader = DeviceLoader(images, labels, 16, ctx=mx.cpu(),
@@ -214,6 +245,10 @@ def test_accuracy_counts_the_heaviest_class_of_soft_labels():
      TypeError, 'float32 batch'),
     (lambda: BatchMixup(1), ValueError, 'num_classes must be an int >= 2'),
     (lambda: BatchCutMix(10, alpha=0), ValueError, 'alpha must be'),
+    (lambda: BatchMixup(10, p=1.5), ValueError, r'p, the probability of '
+     r'mixing a minibatch, must be a number in \[0, 1\], got 1.5'),
+    (lambda: BatchCutMix(10, p=-0.1), ValueError, r'in \[0, 1\]'),
+    (lambda: BatchCutMix(10, p='half'), ValueError, 'got .half.'),
     (lambda: BatchMixup(10)(nd.zeros((2, 4, 4, 3)), nd.zeros(2)),
      ValueError, '3 \\(RGB\\) channels'),
     (lambda: BatchMixup(10)(nd.zeros((2, 3, 4, 4)), nd.zeros((2, 10))),
