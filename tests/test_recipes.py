@@ -45,3 +45,17 @@ def test_train_recipe_scores_clean_training_images(monkeypatch):
     # The net and the final test data come back for more scores.
     assert d2l.score_test(net, test_iter) == {
         key: run[key] for key in ('test_acc', 'num_test', 'test_outcomes')}
+
+
+@pytest.mark.real_data
+def test_train_recipe_learns():
+    # 8 steps on one minibatch of 256 images, as the chapter's own
+    # learning check (tests/test_chapter.py): seeded, the loss falls
+    # about tenfold; a learning rate 1000x off either way stays near or
+    # above the start. Chance is 0.1.
+    budget = dataclasses.replace(d2l.BUDGETS['quick'], num_train=256,
+                                 num_epochs=8)
+    run, _, _ = d2l.train_recipe(None, budget)
+    history = run['history']
+    assert history[-1]['train_loss'] < history[0]['train_loss'] / 5
+    assert run['epoch_train_acc'] >= 0.8

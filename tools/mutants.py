@@ -2,8 +2,10 @@
 
 Each mutant replaces one piece of text in one file of a temporary copy of
 the project (the files git knows, as in the work tree), then runs the unit
-tests that should notice (never the notebooks: too slow). A mutant the
-tests pass on has survived. Exit status 1 if any survives, or if the
+tests that should notice. Notebooks are not executed here (too slow): a
+mutant in the chapter is caught by the unit test that runs its training
+code, and nbval catches a changed demo figure (tests/nbval_figures.py).
+A mutant the tests pass on has survived. Exit status 1 if any survives, or if the
 tests fail on the unmutated copy (then no result would mean anything).
 
     python tools/mutants.py           # all of them
@@ -31,6 +33,13 @@ MUTANTS = [
      ['tests/test_augment.py::test_device_loader_feeds_train_batch_ch12',
       'tests/test_mixing.py::'
       'test_loader_yields_soft_labels_that_train_and_count']),
+    ("learning rate 1000x too large in the chapter's train_with_data_aug",
+     'chapter_image_augmentation/image_augmentation.ipynb', 'lr=0.001):',
+     'lr=1):',
+     ['tests/test_chapter.py::test_the_chapters_training_learns']),
+    ("learning rate 1000x too small in d2l's train_recipe",
+     'd2l/recipes.py', 'mix=None, lr=0.001,', 'mix=None, lr=0.000001,',
+     ['tests/test_recipes.py::test_train_recipe_learns']),
     ('gradient summed, not averaged, over the minibatch',
      'd2l/training.py', 'trainer.step(features.shape[0])',
      'trainer.step(1)',
@@ -68,8 +77,16 @@ MUTANTS = [
      'd2l/autoaugment.py', 'nd.random.randint(0, len(OPS)',
      'nd.random.randint(0, len(OPS) - 2', ['tests/test_autoaugment.py']),
     ('demo parameter: the cpu budget trains 10 epochs, not 20',
-     'd2l/config.py', "Budget('cpu', 5000, 2000, 20, 16)",
-     "Budget('cpu', 5000, 2000, 10, 16)", ['tests/test_training.py']),
+     'd2l/config.py', "Budget('cpu', 5000, 10000, 20, 16, 2000)",
+     "Budget('cpu', 5000, 10000, 10, 16, 2000)",
+     ['tests/test_training.py']),
+    ('mixing applied with probability 1 - p, not p',
+     'd2l/mixing.py', 'shape=1, ctx=x.context).asscalar() >= self.p:',
+     'shape=1, ctx=x.context).asscalar() < self.p:',
+     ['tests/test_mixing.py']),
+    ("TrivialAugment's max_strength ignored",
+     'd2l/autoaugment.py', 'strength = self.max_strength * nd.random',
+     'strength = 1.0 * nd.random', ['tests/test_autoaugment.py']),
     ("demo parameter: Cutout's square is 8 pixels, not 16",
      'd2l/mixing.py', 'def __init__(self, size=16, value=0.5)',
      'def __init__(self, size=8, value=0.5)', ['tests/test_mixing.py']),
