@@ -2,6 +2,7 @@
 import importlib.util
 import pathlib
 import shutil
+import sys
 
 import pytest
 
@@ -11,6 +12,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 def _tool():
+    # As when run as a script: its folder first, for readme_section.
+    sys.path.insert(0, str(ROOT / 'tools'))
     spec = importlib.util.spec_from_file_location(
         'beyond_table', ROOT / 'tools' / 'beyond_table.py')
     module = importlib.util.module_from_spec(spec)

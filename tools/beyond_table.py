@@ -11,10 +11,10 @@ older records, which have none, keep the table they had: the change
 with the standard error of two independent accuracies
 (`d2l.accuracy_change`).
 """
-import re
 import sys
 
 import d2l
+from readme_section import replace_section
 
 START, END = '<!-- beyond:start -->', '<!-- beyond:end -->'
 BASELINE = 'strong'
@@ -81,15 +81,7 @@ def section(record):
 
 def main(record_path, readme_path):
     record = d2l.load_runs(record_path)
-    with open(readme_path) as f:
-        readme = f.read()
-    if START not in readme or END not in readme:
-        sys.exit(f'{readme_path} has no {START} ... {END} section')
-    text = section(record)
-    readme = re.sub(re.escape(START) + '.*?' + re.escape(END),
-                    lambda _: text, readme, flags=re.S)
-    with open(readme_path, 'w') as f:
-        f.write(readme)
+    replace_section(readme_path, START, END, section(record))
     print(f"wrote the companion's table in {readme_path}")
 
 

@@ -8,13 +8,14 @@ hardware that produced it, replaces the text between the
 `<!-- exercise1:start -->` and `<!-- exercise1:end -->` markers in
 README.md.
 """
-import re
 import sys
+import textwrap
 
 import matplotlib
 matplotlib.use('Agg')
 
 import d2l  # noqa: E402 (after choosing the non-interactive backend)
+from readme_section import replace_section  # noqa: E402
 
 START, END = '<!-- exercise1:start -->', '<!-- exercise1:end -->'
 
@@ -25,17 +26,17 @@ def main(record_path, figure_path, readme_path):
                f'devices {record["devices"]}')
     runs, num_test = record['runs'], record['num_test']
     # Records before the whole test set drew the curve on num_test images.
+    # Lines short enough for the figure, breaking after the budget.
+    title = '\n'.join(textwrap.fill(part, 70)
+                      for part in caption.split('; ', 1))
     fig = d2l.plot_accuracy_curves(runs,
                                    record.get('num_curve_test', num_test),
-                                   title=caption.replace('; ', '\n', 1))
-    fig.savefig(figure_path, dpi=150, metadata={'Software': None})
+                                   title=title)
+    fig.savefig(figure_path, dpi=150, bbox_inches='tight',
+                metadata={'Software': None})
     table = d2l.results_table(runs, num_test)
     verdicts = d2l.compare_with_baseline(runs, 'no augmentation', num_test)
     minutes = sum(run['seconds'] for run in runs.values()) / 60
-    with open(readme_path) as f:
-        readme = f.read()
-    if START not in readme or END not in readme:
-        sys.exit(f'{readme_path} has no {START} ... {END} section')
     section = (f'{START}\nMeasured with the {caption}. Test accuracies '
                f'carry their binomial standard error on {num_test:,} test '
                f'images; the {len(runs)} runs took {minutes:.1f} minutes '
@@ -44,10 +45,7 @@ def main(record_path, figure_path, readme_path):
                f'mitigates overfitting (`d2l.compare_with_baseline`):\n\n'
                f'```\n{verdicts}\n```\n\n'
                f'![Exercise 1]({figure_path})\n{END}')
-    readme = re.sub(re.escape(START) + '.*?' + re.escape(END),
-                    lambda _: section, readme, flags=re.S)
-    with open(readme_path, 'w') as f:
-        f.write(readme)
+    replace_section(readme_path, START, END, section)
     print(f'wrote {figure_path} and the table in {readme_path}')
 
 
