@@ -1,27 +1,16 @@
 """tools/beyond_table.py: the companion's README table from its record."""
-import importlib.util
 import pathlib
 import shutil
-import sys
 
 import pytest
 
 import d2l
+from tool_loader import load_tool
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
-def _tool():
-    # As when run as a script: its folder first, for readme_section.
-    sys.path.insert(0, str(ROOT / 'tools'))
-    spec = importlib.util.spec_from_file_location(
-        'beyond_table', ROOT / 'tools' / 'beyond_table.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-beyond_table = _tool()
+beyond_table = load_tool('beyond_table')
 
 
 def test_readme_holds_what_the_committed_record_gives(tmp_path):

@@ -1,5 +1,4 @@
 """tools/check_results.py (`make check-results`) on synthetic records."""
-import importlib.util
 import json
 import math
 import os
@@ -9,6 +8,8 @@ import sys
 
 import pytest
 
+from tool_loader import load_tool
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 N = 10_000  # test images, as on the cpu and full budgets
 DETAIL = ('cpu budget: 5,000 training and 10,000 test images (per-epoch '
@@ -17,15 +18,7 @@ DETAIL = ('cpu budget: 5,000 training and 10,000 test images (per-epoch '
 SD = {'no augmentation': 0.01, 'flip': 0.02, 'flip + crop + color': 0.02}
 
 
-def _tool():
-    spec = importlib.util.spec_from_file_location(
-        'check_results', ROOT / 'tools' / 'check_results.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-check_results = _tool()
+check_results = load_tool('check_results')
 
 
 def _run(right, clean_train):
@@ -282,19 +275,18 @@ def test_beyond_compares_verdicts_with_strong(files, capsys):
 def test_make_check_results(files, tmp_path):
     """The make target runs the tool with CHECK_ARGS, and fails with it."""
     args = files(_record(COMMITTED, devices='[gpu(0)]'))
-    done = subprocess.run(
-        ['make', '--no-print-directory', 'check-results',
-         f'VENV={pathlib.Path(sys.executable).parents[1]}',
-         f'CHECK_ARGS={" ".join(args)} --require-gpu'],
-        cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, 'PYTHONPATH': str(ROOT)})
+
+    def make_check(extra):
+        return subprocess.run(
+            ['make', '--no-print-directory', 'check-results',
+             f'VENV={pathlib.Path(sys.executable).parents[1]}',
+             f'CHECK_ARGS={" ".join(args)} {extra}'],
+            cwd=ROOT, capture_output=True, text=True,
+            env={**os.environ, 'PYTHONPATH': str(ROOT)})
+
+    done = make_check('--require-gpu')
     assert done.returncode == 0, done.stdout + done.stderr
     assert 'all 8 checks passed' in done.stdout
-    done = subprocess.run(
-        ['make', '--no-print-directory', 'check-results',
-         f'VENV={pathlib.Path(sys.executable).parents[1]}',
-         f'CHECK_ARGS={" ".join(args)} --flip-range 0.79 0.86'],
-        cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, 'PYTHONPATH': str(ROOT)})
+    done = make_check('--flip-range 0.79 0.86')
     assert done.returncode != 0
     assert 'failed: flip test acc in range' in done.stderr

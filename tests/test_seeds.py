@@ -1,6 +1,5 @@
 """tools/seeds.py end to end, on a budget of seconds."""
 import dataclasses
-import importlib.util
 import json
 import pathlib
 
@@ -8,16 +7,9 @@ import matplotlib.image
 import pytest
 
 import d2l
+from tool_loader import load_tool
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-
-
-def _seeds_tool():
-    spec = importlib.util.spec_from_file_location(
-        'seeds', ROOT / 'tools' / 'seeds.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.real_data
@@ -30,7 +22,7 @@ def test_seeds_writes_every_run_and_the_figure(tmp_path, monkeypatch,
     monkeypatch.setitem(d2l.BUDGETS, 'quick', tiny)
     monkeypatch.setenv('D2L_BUDGET', 'quick')
     record, figure = tmp_path / 'seeds.json', tmp_path / 'img' / 'seeds.png'
-    _seeds_tool().main('2', str(record), str(figure))
+    load_tool('seeds').main('2', str(record), str(figure))
     runs = json.loads(record.read_text())
     assert [(run['recipe'], run['seed']) for run in runs] == [
         (recipe, seed) for recipe in d2l.chapter_recipes()
@@ -60,7 +52,7 @@ def test_seeds_figure_shows_each_run_and_the_spread():
             for recipe, accs in (('none', (0.40, 0.44, 0.42)),
                                  ('flip', (0.50, 0.46, 0.48)))
             for acc in accs]
-    fig = _seeds_tool().plot_seeds(runs, 'title')
+    fig = load_tool('seeds').plot_seeds(runs, 'title')
     ax = fig.axes[0]
     points = [list(line.get_ydata()) for line in ax.get_lines()
               if line.get_linestyle() == 'None' and len(line.get_ydata()) > 1]
