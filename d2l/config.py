@@ -27,11 +27,12 @@ class Budget:
     num_curve_test: int
 
     def __str__(self):
+        # At most about 100 characters: a line on the page.
         curve = ('' if self.num_curve_test == self.num_test else
-                 f' (per-epoch curve: the first {self.num_curve_test:,})')
-        return (f'{self.name} budget: {self.num_train:,} training and '
+                 f' ({self.num_curve_test:,} per epoch)')
+        return (f'{self.name} budget: {self.num_train:,} training, '
                 f'{self.num_test:,} test images{curve}, {self.num_epochs} '
-                f'epochs, ResNet-18 of width {self.width}')
+                f'epochs, ResNet-18 width {self.width}')
 
 
 BUDGETS = {

@@ -148,11 +148,13 @@ def test_budget_from_environment(monkeypatch):
 def test_budget_line_states_all_of_it():
     # The final models see the whole test set, the curve a part of it.
     assert str(d2l.BUDGETS['cpu']) == (
-        'cpu budget: 5,000 training and 10,000 test images (per-epoch '
-        'curve: the first 2,000), 20 epochs, ResNet-18 of width 16')
+        'cpu budget: 5,000 training, 10,000 test images (2,000 per '
+        'epoch), 20 epochs, ResNet-18 width 16')
     assert str(d2l.BUDGETS['full']) == (
-        'full budget: 50,000 training and 10,000 test images, 10 epochs, '
-        'ResNet-18 of width 64')
+        'full budget: 50,000 training, 10,000 test images, 10 epochs, '
+        'ResNet-18 width 64')
+    # A line on the page.
+    assert max(len(str(budget)) for budget in d2l.BUDGETS.values()) <= 100
 
 
 @pytest.mark.parametrize('devices, name', [([mx.cpu()], 'cpu'),
