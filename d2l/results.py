@@ -5,6 +5,7 @@ import math
 import os
 import platform
 import subprocess
+import textwrap
 
 from matplotlib.ticker import MaxNLocator
 
@@ -148,8 +149,20 @@ def accuracy_change(run, baseline, num_test):
     return change, se
 
 
-# A difference counts when McNemar's test gives p below this.
+# A difference counts when McNemar's test gives p below this ...
 ALPHA = 0.05
+# ... and is larger than this many SDs of the difference that another
+# training seed makes (d2l.SeedSpread.combined).
+SEED_SDS = 2
+# The longest printed line that a rendered page shows without breaking.
+PAGE_WIDTH = 100
+
+
+def fill(text, indent='  '):
+    """`text` broken into lines of at most PAGE_WIDTH characters at
+    spaces, continuation lines indented by `indent`."""
+    return textwrap.fill(text, PAGE_WIDTH, subsequent_indent=indent,
+                         break_long_words=False, break_on_hyphens=False)
 
 
 def mcnemar_p(b, c):
@@ -164,15 +177,42 @@ def mcnemar_p(b, c):
     return min(1.0, 2 * tail / 2 ** n)
 
 
-def paired_comparison(run, baseline):
+def seed_verdict(change, p, seed_sd):
+    """The verdict on a change in test accuracy with McNemar's `p`:
+
+    - 'no detectable difference': p >= ALPHA, the test images cannot
+      tell the two apart;
+    - 'within the seed spread': p < ALPHA, but |change| is at most
+      SEED_SDS * `seed_sd`, the SD of the difference between two runs
+      that another training seed makes (see `d2l.SeedSpread.combined`):
+      another pair of seeds could give the opposite;
+    - 'better' or 'worse': beyond both;
+    - 'better (seed spread unknown)' or 'worse (seed spread unknown)':
+      p < ALPHA with `seed_sd` None (no seed record for the budget and
+      schedule).
+
+    `seed_sd` 0 says that no seed separates the two: both are scores of
+    one trained network (e.g. with and without flip averaging).
+    """
+    direction = 'better' if change > 0 else 'worse'
+    if p >= ALPHA:
+        return 'no detectable difference'
+    if seed_sd is None:
+        return f'{direction} (seed spread unknown)'
+    if abs(change) <= SEED_SDS * seed_sd:
+        return 'within the seed spread'
+    return direction
+
+
+def paired_comparison(run, baseline, seed_sd=None):
     """Compare two records' test outcomes on the same images, paired.
 
     Returns a dict: `b` (images only `run` gets right), `c` (only
     `baseline`), `n` (test images), `change` = (b - c) / n, the change
     in test accuracy, its paired standard error
-    sqrt(b + c - (b - c)^2 / n) / n as `se`, McNemar's exact `p` and a
-    `verdict`: 'better', 'worse' (p < ALPHA) or 'no detectable
-    difference'.
+    sqrt(b + c - (b - c)^2 / n) / n as `se`, McNemar's exact `p`, the
+    `seed_sd` it was given (the SD of the difference between two seeds'
+    runs, None if unknown) and the `verdict` of `seed_verdict`.
     """
     ours, theirs = run['test_outcomes'], baseline['test_outcomes']
     if len(ours) != len(theirs):
@@ -181,29 +221,44 @@ def paired_comparison(run, baseline):
                          f'on the same test images.')
     pairs = list(zip(ours, theirs))
     b, c, n = pairs.count(('1', '0')), pairs.count(('0', '1')), len(pairs)
-    p = mcnemar_p(b, c)
-    verdict = ('no detectable difference' if p >= ALPHA else
-               'better' if b > c else 'worse')
-    return {'b': b, 'c': c, 'n': n, 'change': (b - c) / n,
+    p, change = mcnemar_p(b, c), (b - c) / n
+    return {'b': b, 'c': c, 'n': n, 'change': change,
             'se': math.sqrt(b + c - (b - c) ** 2 / n) / n, 'p': p,
-            'verdict': verdict}
+            'seed_sd': seed_sd,
+            'verdict': seed_verdict(change, p, seed_sd)}
 
 
 def _p_text(p):
     return 'p < 0.0001' if p < 1e-4 else f'p = {p:.2g}'
 
 
-def compare_with_baseline(runs, baseline, num_test=None):
-    """One line per run: does it beat `baseline` beyond the noise?
+def _seed_sd(spread, name, baseline, fallback=None):
+    return None if spread is None else spread.combined(name, baseline,
+                                                       fallback)
+
+
+def _seed_line(pair, name, baseline):
+    """What the seed spread says of a paired comparison, in a line."""
+    if pair['seed_sd'] is None:
+        return 'seed spread: unknown, so a change may be one seed\'s luck'
+    return (f'seed spread: a change counts only beyond ±'
+            f'{SEED_SDS * pair["seed_sd"]:.3f} ({SEED_SDS} SD of what '
+            f'another seed for {name} and {baseline} changes)')
+
+
+def compare_with_baseline(runs, baseline, num_test=None, spread=None):
+    """Lines per run: does it beat `baseline` beyond the noise?
 
     Augmentation mitigates overfitting if it narrows the train-test gap
     *and* raises the test accuracy; a narrower gap alone can also mean
     that training got harder. The gap uses the clean training accuracy
     (see `d2l.score_final`). Runs with test outcomes are compared paired,
     image by image (`paired_comparison`): a change counts when McNemar's
-    test gives p < ALPHA. Older records without outcomes fall back to
+    test gives p < ALPHA and it exceeds what another training seed gives
+    (SEED_SDS SDs of the difference, from `spread`, a `d2l.SeedSpread`;
+    None: unknown). Older records without outcomes fall back to
     `accuracy_change` on `num_test` images: a change counts beyond twice
-    its standard error.
+    its standard error. Lines are at most PAGE_WIDTH characters.
     """
     base = runs[baseline]
     base_train, label = _train_acc(base)
@@ -212,57 +267,101 @@ def compare_with_baseline(runs, baseline, num_test=None):
     for name, run in runs.items():
         if name == baseline:
             continue
+        gap = _train_acc(run)[0] - run['test_acc']
+        narrowed = gap < base_gap
         if 'test_outcomes' in run and 'test_outcomes' in base:
-            pair = paired_comparison(run, base)
-            change, se = pair['change'], pair['se']
-            significant = pair['p'] < ALPHA
-            counts = (f'paired SE; McNemar {_p_text(pair["p"])}: of '
-                      f'{pair["n"]:,} images, {pair["b"]} right only with '
-                      f'{name}, {pair["c"]} only with {baseline}')
-            beyond = f'significantly (McNemar p < {ALPHA})'
-            within = (f"by an amount McNemar's test cannot tell from "
-                      f"chance (p >= {ALPHA})")
+            pair = paired_comparison(run, base,
+                                     _seed_sd(spread, name, baseline))
+            change, se, verdict = pair['change'], pair['se'], \
+                pair['verdict']
+            details = [f'McNemar {_p_text(pair["p"])}: of {pair["n"]:,} '
+                       f'images, {pair["b"]} right only with {name}, '
+                       f'{pair["c"]} only with {baseline}',
+                       _seed_line(pair, name, baseline)]
+            beyond = "beyond the test images' noise and the seed spread"
         else:
             change, se = accuracy_change(run, base, num_test)
-            significant = abs(change) > 2 * se
-            counts = f'{change / se:+.1f} SE' if se else 'SE 0'
+            verdict = ('no detectable difference' if abs(change) <= 2 * se
+                       else 'better' if change > 0 else 'worse')
+            details = [f'unpaired: {change / se:+.1f} SE' if se else
+                       'unpaired: SE 0']
             beyond = 'by more than twice its uncertainty'
-            within = 'by less than twice its uncertainty'
-        gap = _train_acc(run)[0] - run['test_acc']
-        if significant and change > 0 and gap < base_gap:
-            verdict = (f'Supports the claim: the gap narrowed and the '
-                       f'test accuracy rose {beyond}.')
-        elif significant and change < 0:
-            verdict = f'Goes against it: the test accuracy fell {beyond}.'
-        elif gap < base_gap:
-            verdict = (f'The gap narrowed, but the test accuracy moved '
-                       f'{within}: this run cannot tell less overfitting '
-                       f'from harder training.')
+        if verdict == 'better' and narrowed:
+            claim = (f'Supports the claim: the gap narrowed and the test '
+                     f'accuracy rose {beyond}.')
+        elif verdict == 'worse':
+            claim = f'Goes against it: the test accuracy fell {beyond}.'
+        elif verdict.startswith('better') and narrowed:
+            claim = ("The gap narrowed and the test accuracy rose beyond "
+                     "the test images' noise; whether another seed would "
+                     "agree is unknown without a seed record.")
+        elif verdict.startswith('worse'):
+            claim = ("Goes against it on these test images; whether "
+                     "another seed would agree is unknown without a "
+                     "seed record.")
+        elif narrowed and verdict == 'within the seed spread':
+            claim = ('The gap narrowed, and the test accuracy moved, but '
+                     'by less than another seed moves it: one run each '
+                     'cannot tell.')
+        elif narrowed:
+            claim = ("The gap narrowed, but the test accuracy moved by an "
+                     "amount McNemar's test cannot tell from chance: this "
+                     "run cannot tell less overfitting from harder "
+                     "training.")
         else:
-            verdict = 'Does not support it: the gap did not narrow.'
-        lines.append(f'{name} vs {baseline}: {label} - test gap '
-                     f'{gap:.3f} (was {base_gap:.3f}), test accuracy '
-                     f'{change:+.3f} ± {se:.3f} ({counts}).\n  {verdict}')
+            claim = 'Does not support it: the gap did not narrow.'
+        lines += [f'{name} vs {baseline}: {verdict}',
+                  *(fill(f'  {line}', '    ') for line in [
+                      f'{label} - test gap {gap:.3f} (was '
+                      f'{base_gap:.3f}); test accuracy {change:+.3f} ± '
+                      f'{se:.3f}' + (' (paired SE)' if len(details) > 1
+                                     else ''),
+                      *details, claim])]
     return '\n'.join(lines)
 
 
-def comparison_table(runs, baseline):
+def add_verdicts(runs, baseline, spread=None):
+    """Store in every run with test outcomes, except `baseline` and runs
+    that hold a verdict already (e.g. flip averaging, judged against the
+    network it averages), what it was compared with (`baseline`), the
+    `verdict` of `paired_comparison` with the seed spread (`spread`, a
+    `d2l.SeedSpread`, or None: unknown) and the `seed_sd` used, so that a
+    record can be judged again. Returns `runs`."""
+    for name, run in runs.items():
+        if (name != baseline and 'test_outcomes' in run
+                and 'verdict' not in run):
+            pair = paired_comparison(run, runs[baseline],
+                                     _seed_sd(spread, name, baseline))
+            run.update(baseline=baseline, verdict=pair['verdict'],
+                       seed_sd=pair['seed_sd'])
+    return runs
+
+
+def comparison_table(runs, baseline, spread=None):
     """A table of each run's test accuracy against `baseline`, paired.
 
     Every run needs test outcomes on the same images (`d2l.score_test`);
-    see `paired_comparison` for the columns.
+    see `paired_comparison` for the columns. A run that stores its own
+    `baseline` and `seed_sd` (`add_verdicts`; e.g. flip averaging against
+    the network it averages) is compared as stored; the others with
+    `spread` (a `d2l.SeedSpread`, or None: unknown).
     """
     rows = []
     for name, run in runs.items():
-        pair = paired_comparison(run, runs[baseline])
+        against = run.get('baseline', baseline)
+        seed_sd = (run['seed_sd'] if 'seed_sd' in run else
+                   _seed_sd(spread, name, against))
+        pair = paired_comparison(run, runs[against], seed_sd)
         se = standard_error(run['test_acc'], pair['n'])
-        rows.append([name, f'{run["test_acc"]:.3f} ± {se:.3f}',
+        bound = ('unknown' if seed_sd is None else
+                 f'± {SEED_SDS * seed_sd:.3f}')
+        rows.append([name, f'{run["test_acc"]:.3f} ± {se:.3f}', against,
                      f'{pair["change"]:+.3f} ± {pair["se"]:.3f}',
-                     pair['b'], pair['c'], _p_text(pair['p']),
+                     pair['b'], pair['c'], _p_text(pair['p']), bound,
                      pair['verdict']])
-    return Table(['recipe', 'test acc', f'vs. {baseline}',
-                  'right only here', f'right only in {baseline}',
-                  'McNemar test', 'verdict'], rows, 'lrrrrrl')
+    return Table(['recipe', 'test acc', 'compared with', 'change',
+                  'right only here', 'right only there', 'McNemar test',
+                  'seed bound', 'verdict'], rows, 'lrlrrrrrl')
 
 
 def plot_accuracy_curves(runs, num_test, title=None, figsize=(6.5, 3.5)):

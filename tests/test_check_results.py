@@ -12,8 +12,8 @@ from tool_loader import load_tool
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 N = 10_000  # test images, as on the cpu and full budgets
-DETAIL = ('cpu budget: 5,000 training and 10,000 test images (per-epoch '
-          'curve: the first 2,000), 20 epochs, ResNet-18 of width 16')
+DETAIL = ('cpu budget: 5,000 training, 10,000 test images (2,000 per '
+          'epoch), 20 epochs, ResNet-18 width 16')
 # The seed record's SD per recipe, on the cpu budget.
 SD = {'no augmentation': 0.01, 'flip': 0.02, 'flip + crop + color': 0.02}
 
@@ -236,24 +236,65 @@ def test_an_old_committed_record_compares_accuracies_only(files, capsys):
     assert 'note: gap directions not compared' in out
 
 
-def test_recipes_without_seed_spread_use_the_largest(files, capsys):
+def test_recipes_without_seed_spread_take_their_baselines(files, capsys):
     fresh = _record(COMMITTED)
     committed = _record(COMMITTED)
     for record in (fresh, committed):
         record['runs']['flip + cutout'] = record['runs']['flip']
     status, out, _ = _check(capsys, files(fresh, committed))
     assert status == 0
+    # no augmentation's SD, 0.01.
     assert _rows(out)['test acc: flip + cutout'][3] == \
-        f'± {check_results.tolerance(0.02, 0.46, N, 0.46, N):.3f}'
-    assert ("no seed spread for flip + cutout on the cpu budget: their "
-            "tolerance uses the largest SD there, 0.020") in out
+        f'± {check_results.tolerance(0.01, 0.46, N, 0.46, N):.3f}'
+    assert 'note: seed SDs over 3 seeds, cpu budget, constant' in out
     # On a budget the seed record lacks: its largest SD, and a note.
     full = [_record(COMMITTED, budget='full') for _ in range(2)]
     status, out, _ = _check(capsys, files(*full))
     assert status == 0
-    assert 'no seed spread on the full budget' in out
+    assert ('no seed spread for the full budget and constant schedule: '
+            'every tolerance uses the largest SD in the seed record, '
+            '0.020, and the verdicts see the seed spread as unknown') in out
     assert _rows(out)['test acc: no augmentation'][3] == \
         f'± {check_results.tolerance(0.02, 0.4, N, 0.4, N):.3f}'
+    assert _rows(out)['verdict: flip vs no augmentation'][:2] == [
+        'better (seed spread unknown)', 'better (seed spread unknown)']
+
+
+def test_the_seed_spread_of_the_schedule_that_ran(files, capsys):
+    # Cosine runs take the cosine SDs: flip's +0.06 is beyond
+    # 2 * sqrt(0.01^2 + 0.02^2) = 0.045, but within the constant rate's
+    # 2 * sqrt(0.03^2 + 0.03^2) = 0.085.
+    seeds = ([{**entry, 'lr_schedule': 'cosine'} for entry in _seeds(SD)]
+             + _seeds({recipe: 0.03 for recipe in SD}))
+    records = [_record(COMMITTED) for _ in range(2)]
+    for record in records:
+        for run in record['runs'].values():
+            run['lr_schedule'] = 'cosine'
+    status, out, _ = _check(capsys, files(*records, seeds))
+    assert status == 0
+    assert _rows(out)['verdict: flip vs no augmentation'][:2] == [
+        'better', 'better']
+    assert 'seed SDs over 3 seeds, cpu budget, cosine learning rate' in out
+    assert _rows(out)['test acc: flip'][3] == \
+        f'± {check_results.tolerance(0.02, 0.46, N, 0.46, N):.3f}'
+    for record in records:
+        for run in record['runs'].values():
+            run['lr_schedule'] = 'constant'
+    status, out, _ = _check(capsys, files(*records, seeds))
+    assert status == 0
+    assert _rows(out)['verdict: flip vs no augmentation'][:2] == [
+        'within the seed spread', 'within the seed spread']
+
+
+def test_schedules_that_differ_are_refused(files, capsys):
+    fresh = _record(COMMITTED)
+    for run in fresh['runs'].values():
+        run['lr_schedule'] = 'cosine'
+    status, out, err = _check(capsys, files(fresh))
+    assert status == 2 and out == ''
+    assert ('trained with the cosine learning rate' in err
+            and 'with the constant: only runs of one schedule compare'
+            in err)
 
 
 def test_beyond_compares_verdicts_with_strong(files, capsys):
@@ -262,7 +303,9 @@ def test_beyond_compares_verdicts_with_strong(files, capsys):
         record['runs'] = {name: _run(right, 0.7)
                           for name, right in rights.items()}
         return record
-    committed = beyond({'strong': 5500, 'strong + Cutout': 5000})
+    # strong is the seed record's flip + crop + color: its SD (0.02)
+    # serves both, a change beyond 2 * sqrt(2) * 0.02 = 0.057 counts.
+    committed = beyond({'strong': 5500, 'strong + Cutout': 4900})
     fresh = beyond({'strong': 5500, 'strong + Cutout': 5500})
     status, out, err = _check(capsys, ['--beyond',
                                        *files(fresh, committed)])

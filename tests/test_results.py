@@ -1,4 +1,5 @@
 """Recording runs, the comparison table and figure, and the tools on them."""
+import json
 import math
 import os
 import pathlib
@@ -102,9 +103,12 @@ def _runs(none, other):
 def test_compare_with_baseline(none, other, num_test, verdict):
     line = d2l.compare_with_baseline(_runs(none, other), 'none', num_test)
     gap, base_gap = other[0] - other[1], none[0] - none[1]
-    assert line.startswith(f'other vs none: epoch train - test gap {gap:.3f} '
-                           f'(was {base_gap:.3f})')
-    assert verdict in line.splitlines()[1]
+    assert line.splitlines()[1] == (f'  epoch train - test gap {gap:.3f} '
+                                     f'(was {base_gap:.3f}); test accuracy '
+                                     f'{other[1] - none[1]:+.3f} ± '
+                                     f'{line.split(" ± ")[1][:5]}')
+    assert verdict in ' '.join(part.strip()
+                               for part in line.splitlines()[3:])
     change = other[1] - none[1]
     se = math.hypot(d2l.standard_error(other[1], num_test),
                     d2l.standard_error(none[1], num_test))
@@ -170,65 +174,207 @@ def _outcomes(both, only_first, only_second, neither):
     return ''.join(k[0] for k in kinds), ''.join(k[1] for k in kinds)
 
 
-@pytest.mark.parametrize('b, c, verdict', [
-    (60, 20, 'better'), (20, 60, 'worse'),
-    # 2 * P(B <= 40) for B ~ Binomial(100, 1/2) is 0.057, above ALPHA
-    (60, 40, 'no detectable difference')])
-def test_paired_comparison_verdict(b, c, verdict):
+# Changes of +-0.04 on 1,000 images (McNemar p < 0.0001), +0.02 (p =
+# 0.057: 2 * P(B <= 40) for B ~ Binomial(100, 1/2), above ALPHA).
+@pytest.mark.parametrize('b, c, seed_sd, verdict', [
+    # Beyond 2 * 0.0149: the seed spread cannot explain it.
+    (60, 20, 0.0149, 'better'), (20, 60, 0.0149, 'worse'),
+    # 0.04 is at most 2 * 0.02: another pair of seeds could do it.
+    (60, 20, 0.02, 'within the seed spread'),
+    (20, 60, 0.03, 'within the seed spread'),
+    # Scores of one network: no seed separates them.
+    (60, 20, 0.0, 'better'),
+    # No seed record: McNemar alone, and the verdict says so.
+    (60, 20, None, 'better (seed spread unknown)'),
+    (20, 60, None, 'worse (seed spread unknown)'),
+    # The seed bound never makes a change count that McNemar's does not.
+    (60, 40, 0.0, 'no detectable difference'),
+    (60, 40, None, 'no detectable difference')])
+def test_paired_comparison_verdict(b, c, seed_sd, verdict):
     ours, theirs = _outcomes(400, b, c, 600 - b - c)
     pair = d2l.paired_comparison({'test_outcomes': ours},
-                                 {'test_outcomes': theirs})
+                                 {'test_outcomes': theirs}, seed_sd)
     assert pair['verdict'] == verdict
+    assert pair['seed_sd'] == seed_sd
     assert (pair['p'] < d2l.ALPHA) == (verdict != 'no detectable '
                                                   'difference')
 
 
-@pytest.mark.parametrize('clean, epoch, b, c, verdict', [
+def _seed_record(sds, budget='cpu', lr_schedule='cosine'):
+    """Three seeds a recipe, whose SD is exactly `sds[recipe]`."""
+    return [{'recipe': recipe, 'seed': seed, 'budget': budget,
+             'lr_schedule': lr_schedule,
+             'test_acc': 0.5 + (seed - 1) * sd}
+            for recipe, sd in sds.items() for seed in range(3)]
+
+
+def test_seed_spread_of_one_budget_and_schedule():
+    entries = (_seed_record({'none': 0.01, 'flip': 0.02})
+               + _seed_record({'none': 0.05}, lr_schedule='constant')
+               + _seed_record({'none': 0.07}, budget='full'))
+    spread = d2l.seed_spread(entries, d2l.BUDGETS['cpu'], 'cosine',
+                             {'strong': 'flip'})
+    assert spread.sds == pytest.approx({'none': 0.01, 'flip': 0.02})
+    assert spread.sd('strong') == pytest.approx(0.02)
+    # A recipe without its own SD takes its baseline's.
+    assert spread.sd('flip + cutout') is None
+    assert spread.sd('flip + cutout', 'flip') == pytest.approx(0.02)
+    assert spread.combined('flip', 'none') == pytest.approx(math.hypot(
+        0.01, 0.02))
+    assert spread.combined('strong + Cutout', 'strong') == pytest.approx(
+        math.hypot(0.02, 0.02))
+    assert spread.combined('a', 'b', fallback='none') == pytest.approx(
+        math.hypot(0.01, 0.01))
+    assert spread.combined('a', 'b') is None
+    assert str(spread) == ('seed SDs over 3 seeds, cpu budget, cosine '
+                           'learning rate: none 0.010, flip 0.020')
+    assert d2l.seed_spread(entries, 'cpu', 'constant').sds == \
+        pytest.approx({'none': 0.05})
+
+
+@pytest.mark.parametrize('entries, budget, note', [
+    # Another budget or schedule is never used.
+    (_seed_record({'none': 0.01}), 'quick',
+     'no seed record matched the quick budget with the cosine learning '
+     'rate (it has cpu/cosine): the seed spread is unknown'),
+    (_seed_record({'none': 0.01}, lr_schedule='constant'), 'cpu',
+     'no seed record matched the cpu budget with the cosine learning '
+     'rate (it has cpu/constant)'),
+    # Entries from before the schedules: the book's constant rate.
+    ([{key: value for key, value in entry.items() if key != 'lr_schedule'}
+      for entry in _seed_record({'none': 0.01})], 'cpu',
+     "entries without lr_schedule were read as the book's constant "
+     "rate")])
+def test_seed_spread_that_does_not_match(entries, budget, note):
+    spread = d2l.seed_spread(entries, budget, 'cosine')
+    assert spread.sds == {} and spread.combined('none', 'none') is None
+    assert note in spread.note
+
+
+def test_load_seed_spread(tmp_path):
+    path = tmp_path / 'seeds.json'
+    spread = d2l.load_seed_spread(str(path), 'cpu', 'cosine')
+    assert spread.sds == {}
+    assert spread.note == (f'no seed record at {path} (`make seeds` '
+                           f'writes it): the seed spread is unknown')
+    path.write_text(json.dumps(_seed_record({'none': 0.01})))
+    spread = d2l.load_seed_spread(str(path), 'cpu', 'cosine')
+    assert spread.sds == pytest.approx({'none': 0.01})
+
+
+def test_seed_table():
+    entries = (_seed_record({'none': 0.01, 'flip': 0.02})
+               + _seed_record({'none': 0.05}, lr_schedule='constant'))
+    assert str(d2l.seed_table(entries)).splitlines()[2:] == [
+        '| cpu | cosine | none | 0.490, 0.500, 0.510 | 0.500 | 0.010 |',
+        '| cpu | cosine | flip | 0.480, 0.500, 0.520 | 0.500 | 0.020 |',
+        '| cpu | constant | none | 0.450, 0.500, 0.550 | 0.500 | 0.050 |']
+
+
+# Seed SDs for both recipes: the change of +-0.04 counts beyond
+# 2 * sqrt(2) * 0.01 = 0.028, not beyond 2 * sqrt(2) * 0.02 = 0.057.
+SMALL = _seed_record({'none': 0.01, 'other': 0.01})
+LARGE = _seed_record({'none': 0.02, 'other': 0.02})
+
+
+@pytest.mark.parametrize('clean, epoch, b, c, seeds, verdict', [
     # Against a clean gap of 0.95 - 0.42 = 0.53 (epoch average: 0.58).
-    (0.9, 0.6, 60, 20, 'Supports the claim'),
-    (0.9, 0.6, 20, 60, 'Goes against it'),
-    (0.9, 0.6, 60, 40, 'cannot tell less overfitting'),
+    (0.9, 0.6, 60, 20, SMALL, 'Supports the claim'),
+    (0.9, 0.6, 20, 60, SMALL, 'Goes against it'),
+    (0.9, 0.6, 60, 40, SMALL, 'cannot tell less overfitting'),
+    (0.9, 0.6, 60, 20, LARGE, 'by less than another seed moves it'),
+    (0.9, 0.6, 60, 20, [], 'whether another seed would agree is unknown'),
+    (0.9, 0.6, 20, 60, [], 'Goes against it on these test images'),
     # 1.0 - 0.46: the epoch gap (0.6 - 0.46) narrowed, the clean did not.
-    (1.0, 0.6, 60, 20, 'the gap did not narrow')])
-def test_compare_with_baseline_paired(clean, epoch, b, c, verdict):
+    (1.0, 0.6, 60, 20, SMALL, 'the gap did not narrow')])
+def test_compare_with_baseline_paired(clean, epoch, b, c, seeds, verdict):
     ours, theirs = _outcomes(400, b, c, 600 - b - c)
     runs = {'none': _scored(0.95, 1.0, theirs),
             'other': _scored(clean, epoch, ours)}
-    line = d2l.compare_with_baseline(runs, 'none')
-    pair = d2l.paired_comparison(runs['other'], runs['none'])
+    spread = d2l.seed_spread(seeds, 'cpu', 'cosine')
+    text = d2l.compare_with_baseline(runs, 'none', spread=spread)
+    pair = d2l.paired_comparison(runs['other'], runs['none'],
+                                 spread.combined('other', 'none'))
     gap = clean - runs['other']['test_acc']
     base_gap = 0.95 - runs['none']['test_acc']
-    assert line.startswith(f'other vs none: clean train - test gap '
-                           f'{gap:.3f} (was {base_gap:.3f}), test accuracy '
-                           f'{pair["change"]:+.3f} ± {pair["se"]:.3f} '
-                           f'(paired SE; McNemar p ')
-    assert (f'of 1,000 images, {b} right only with other, {c} only with '
-            f'none)') in line
-    assert verdict in line.splitlines()[1]
+    lines = text.splitlines()
+    assert lines[0] == f'other vs none: {pair["verdict"]}'
+    assert lines[1] == (f'  clean train - test gap {gap:.3f} (was '
+                        f'{base_gap:.3f}); test accuracy '
+                        f'{pair["change"]:+.3f} ± {pair["se"]:.3f} '
+                        f'(paired SE)')
+    assert lines[2].endswith(f'of 1,000 images, {b} right only with '
+                             f'other, {c} only with none')
+    assert verdict in ' '.join(line.strip() for line in lines[4:])
+    assert max(map(len, lines)) <= d2l.PAGE_WIDTH
 
 
 def test_compare_with_baseline_paired_by_hand():
     ours, theirs = _outcomes(400, 60, 20, 520)
     runs = {'none': _scored(1.0, 1.0, theirs),
             'flip': _scored(0.9, 0.6, ours)}
-    # Gaps 1 - 0.42 and 0.9 - 0.46; sqrt(80 - 40^2 / 1000) / 1000.
-    assert d2l.compare_with_baseline(runs, 'none').splitlines() == [
-        'flip vs none: clean train - test gap 0.440 (was 0.580), test '
-        'accuracy +0.040 ± 0.009 (paired SE; McNemar p < 0.0001: of 1,000 '
-        'images, 60 right only with flip, 20 only with none).',
-        '  Supports the claim: the gap narrowed and the test accuracy '
-        'rose significantly (McNemar p < 0.05).']
+    spread = d2l.seed_spread(SMALL, 'cpu', 'cosine', {'flip': 'other'})
+    # Gaps 1 - 0.42 and 0.9 - 0.46; sqrt(80 - 40^2 / 1000) / 1000;
+    # 2 * sqrt(0.01^2 + 0.01^2) = 0.028.
+    assert d2l.compare_with_baseline(runs, 'none',
+                                     spread=spread).splitlines() == [
+        'flip vs none: better',
+        '  clean train - test gap 0.440 (was 0.580); test accuracy '
+        '+0.040 ± 0.009 (paired SE)',
+        '  McNemar p < 0.0001: of 1,000 images, 60 right only with flip, '
+        '20 only with none',
+        '  seed spread: a change counts only beyond ±0.028 (2 SD of what '
+        'another seed for flip and none',
+        '    changes)',
+        '  Supports the claim: the gap narrowed and the test accuracy rose '
+        "beyond the test images' noise and",
+        '    the seed spread.']
 
 
 def test_comparison_table():
     ours, theirs = _outcomes(400, 60, 20, 520)
     runs = {'base': {'test_acc': 0.42, 'test_outcomes': theirs},
-            'new': {'test_acc': 0.46, 'test_outcomes': ours}}
-    assert str(d2l.comparison_table(runs, 'base')).splitlines()[2:] == [
-        '| base | 0.420 ± 0.016 | +0.000 ± 0.000 | 0 | 0 | p = 1 | '
-        'no detectable difference |',
-        '| new | 0.460 ± 0.016 | +0.040 ± 0.009 | 60 | 20 | '
-        'p < 0.0001 | better |']
+            'new': {'test_acc': 0.46, 'test_outcomes': ours},
+            # One network scored two ways: compared as stored.
+            'new + tta': {'test_acc': 0.46, 'test_outcomes': ours,
+                          'baseline': 'new', 'seed_sd': 0.0}}
+    spread = d2l.seed_spread(LARGE, 'cpu', 'cosine', {'base': 'none',
+                                                      'new': 'other'})
+    assert str(d2l.comparison_table(runs, 'base', spread)
+               ).splitlines()[2:] == [
+        '| base | 0.420 ± 0.016 | base | +0.000 ± 0.000 | 0 | 0 | p = 1 | '
+        '± 0.057 | no detectable difference |',
+        '| new | 0.460 ± 0.016 | base | +0.040 ± 0.009 | 60 | 20 | '
+        'p < 0.0001 | ± 0.057 | within the seed spread |',
+        '| new + tta | 0.460 ± 0.016 | new | +0.000 ± 0.000 | 0 | 0 | '
+        'p = 1 | ± 0.000 | no detectable difference |']
+    assert str(d2l.comparison_table(runs, 'base')).splitlines()[3] == (
+        '| new | 0.460 ± 0.016 | base | +0.040 ± 0.009 | 60 | 20 | '
+        'p < 0.0001 | unknown | better (seed spread unknown) |')
+
+
+def test_add_verdicts_stores_what_was_compared():
+    ours, theirs = _outcomes(400, 60, 20, 520)
+    for seeds, verdict in ((SMALL, 'better'),
+                           (LARGE, 'within the seed spread'),
+                           ([], 'better (seed spread unknown)')):
+        runs = {'none': {'test_acc': 0.42, 'test_outcomes': theirs},
+                'other': {'test_acc': 0.46, 'test_outcomes': ours},
+                # Judged already, against another run: kept.
+                'other + tta': {'test_acc': 0.46, 'test_outcomes': ours,
+                                'baseline': 'other', 'seed_sd': 0,
+                                'verdict': 'no detectable difference'}}
+        spread = d2l.seed_spread(seeds, 'cpu', 'cosine')
+        assert d2l.add_verdicts(runs, 'none', spread) is runs
+        assert 'verdict' not in runs['none']
+        assert runs['other']['baseline'] == 'none'
+        assert runs['other']['verdict'] == verdict
+        # Enough to judge it again.
+        assert d2l.paired_comparison(
+            runs['other'], runs[runs['other']['baseline']],
+            runs['other']['seed_sd'])['verdict'] == verdict
+        assert runs['other + tta']['baseline'] == 'other'
+        assert runs['other + tta']['seed_sd'] == 0
 
 
 def test_plot_accuracy_curves_draws_train_and_test_per_run():
@@ -259,12 +405,12 @@ def test_save_and_load_runs(tmp_path):
     assert '(CPU)' in record['hardware']
 
 
-def _exercise_figures(record, figure, readme):
+def _exercise_figures(record, figure, readme, seeds='no-seeds.json'):
     # This tree's d2l, not whichever the venv has installed.
     subprocess.run([sys.executable, str(ROOT / 'tools' /
                                         'exercise_figures.py'),
-                    str(record), str(figure), str(readme)], check=True,
-                   env={**os.environ, 'PYTHONPATH': str(ROOT)})
+                    str(record), str(seeds), str(figure), str(readme)],
+                   check=True, env={**os.environ, 'PYTHONPATH': str(ROOT)})
 
 
 def test_exercise_figures_writes_png_and_readme_table(tmp_path):
@@ -280,11 +426,12 @@ def test_exercise_figures_writes_png_and_readme_table(tmp_path):
     text = readme.read_text()
     assert text.count('<!-- exercise1:start -->') == 1 and 'old' not in text
     assert '| flip | 0.800 | 0.700 ± 0.029 | +0.100 | 12.5 | 90.0 |' in text
-    assert 'quick budget: 512 training and 256 test images' in text
+    assert f'{d2l.BUDGETS["quick"]}' in text
     assert 'standard error on 256 test images' in text
     assert 'the 2 runs took 3.0 minutes' in text
     # The verdict, computed from the record, not written by hand.
     assert d2l.compare_with_baseline(runs, 'no augmentation', 256) in text
+    assert 'no seed record at no-seeds.json' in text
     assert text.endswith('<!-- exercise1:end -->\n## After\n')
     assert figure.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
 
@@ -293,18 +440,26 @@ def test_exercise_figures_reports_scored_runs_paired(tmp_path):
     ours, theirs = _outcomes(100, 30, 10, 116)
     runs = {'no augmentation': _scored(1.0, 1.0, theirs),
             'flip': _scored(0.9, 0.6, ours)}
+    for run in runs.values():
+        run['lr_schedule'] = 'cosine'
     record = tmp_path / 'exercise1.json'
     d2l.save_runs(str(record), runs, d2l.BUDGETS['cpu'], [mx.cpu()])
+    seeds = tmp_path / 'seeds.json'
+    seeds.write_text(json.dumps(_seed_record({'no augmentation': 0.03,
+                                              'flip': 0.03})))
     readme = tmp_path / 'README.md'
     readme.write_text('<!-- exercise1:start --><!-- exercise1:end -->')
-    _exercise_figures(record, tmp_path / 'ex1.png', readme)
+    _exercise_figures(record, tmp_path / 'ex1.png', readme, seeds)
     text = readme.read_text()
     assert str(d2l.results_table(runs)) in text
     assert '| flip | 0.900 | 0.600 | 0.508 ± 0.031 | +0.392 |' in text
-    assert d2l.compare_with_baseline(runs, 'no augmentation') in text
+    spread = d2l.load_seed_spread(str(seeds), 'cpu', 'cosine')
+    assert d2l.compare_with_baseline(runs, 'no augmentation',
+                                     spread=spread) in text
+    # +0.078 is beyond McNemar's noise, not beyond 2 * sqrt(2) * 0.03.
     assert 'McNemar p = 0.0022' in text
-    assert ('cpu budget: 5,000 training and 10,000 test images (per-epoch '
-            'curve: the first 2,000)') in text
+    assert 'flip vs no augmentation: within the seed spread' in text
+    assert str(d2l.BUDGETS['cpu']) in text
 
 
 def test_run_notebook_executes_a_copy_and_reports(tmp_path):

@@ -1,12 +1,13 @@
 """Write the companion's results table into the README from its record.
 
-    python tools/beyond_table.py RECORD.json README.md
+    python tools/beyond_table.py RECORD.json SEEDS.json README.md
 
 RECORD.json is what the companion notebook writes (see `make
-record-beyond`). The table replaces the text between the
-`<!-- beyond:start -->` and `<!-- beyond:end -->` markers in README.md.
-Runs with per-image test outcomes are compared with 'strong' paired
-(`d2l.comparison_table`: change ± paired SE, McNemar's test, verdict);
+record-beyond`); SEEDS.json the seed record (`make seeds`). The table
+replaces the text between the `<!-- beyond:start -->` and
+`<!-- beyond:end -->` markers in README.md. Runs with per-image test
+outcomes are compared with 'strong' paired (`d2l.comparison_table`:
+change ± paired SE, McNemar's test, the seed spread's bound, verdict);
 older records, which have none, keep the table they had: the change
 with the standard error of two independent accuracies
 (`d2l.accuracy_change`).
@@ -37,10 +38,10 @@ def with_flip_averaging(runs):
     return entries
 
 
-def paired_section(record):
+def paired_section(record, spread):
     """The caption and paired table of a record with test outcomes."""
     runs = record['runs']
-    table = d2l.comparison_table(runs, BASELINE)
+    table = d2l.comparison_table(runs, BASELINE, spread)
     # The same table with one more column: each run's minutes.
     table = d2l.Table([*table.header, 'minutes'],
                       [[*row, minutes(run)] for row, run in
@@ -53,9 +54,11 @@ def paired_section(record):
             f'accuracies carry their binomial standard error on '
             f'{record["num_test"]:,} test images; "vs. {BASELINE}" is the '
             f'change paired image by image, with its paired standard '
-            f'error, and McNemar\'s exact test judges it (p < '
-            f'{d2l.ALPHA}); the {trained} training runs took '
-            f'{total:.1f} minutes in all.\n\n{table}')
+            f'error; it counts if McNemar\'s exact test gives p < '
+            f'{d2l.ALPHA} and it exceeds the seed bound, {d2l.SEED_SDS} '
+            f'SD of what another seed changes ({spread.note}); the '
+            f'{trained} training runs took {total:.1f} minutes in '
+            f'all.\n\n{table}')
 
 
 def unpaired_table(record):
@@ -72,20 +75,22 @@ def unpaired_table(record):
                      rows, 'lrrr')
 
 
-def section(record):
+def section(record, seeds_path):
     """The README's text between the markers, for `record`."""
     paired = all('test_outcomes' in run for run in record['runs'].values())
-    body = paired_section(record) if paired else str(unpaired_table(record))
+    body = (paired_section(record, d2l.record_spread(record, seeds_path,
+                                                     BASELINE))
+            if paired else str(unpaired_table(record)))
     return f'{START}\n{body}\n{END}'
 
 
-def main(record_path, readme_path):
+def main(record_path, seeds_path, readme_path):
     record = d2l.load_runs(record_path)
-    replace_section(readme_path, START, END, section(record))
+    replace_section(readme_path, START, END, section(record, seeds_path))
     print(f"wrote the companion's table in {readme_path}")
 
 
 if __name__ == '__main__':
-    if len(sys.argv) != 3:
+    if len(sys.argv) != 4:
         sys.exit(__doc__)
     main(*sys.argv[1:])

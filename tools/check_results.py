@@ -7,13 +7,13 @@
 FRESH.json (default _build/exercise1.json, what `make run` writes; with
 --beyond _build/beyond.json from `make run-beyond`) is compared with the
 committed record (results/exercise1.json, or results/beyond.json). Both
-must be of the same budget. The checks:
+must be of the same budget and learning-rate schedule. The checks:
 
 - each recipe's test accuracy lies within a tolerance of the committed
   one (see `tolerance`);
 - each recipe's verdict against the baseline ('no augmentation'; with
-  --beyond 'strong'), from `d2l.paired_comparison`, is the same: better,
-  worse or no detectable difference;
+  --beyond 'strong'), from `d2l.paired_comparison` with the seed spread
+  of the record's budget and learning-rate schedule, is the same;
 - for the chapter, each recipe's clean train - test gap moves the same
   way against the baseline's (narrowed or not);
 - --require-gpu: the fresh record's devices include a GPU (the full
@@ -67,31 +67,34 @@ def load(path, how):
     return d2l.load_runs(path)
 
 
-def seed_spread(seeds, budget):
-    """{recipe: SD of the test accuracy over seeds} on `budget`, and a
-    note when it had to fall back to other budgets.
-
-    `seeds` is what tools/seeds.py writes: one entry per recipe and seed.
+def seed_spread(seeds, record, notes):
+    """The `d2l.SeedSpread` of `record`'s budget and learning-rate
+    schedule, and the SD that recipes without one use for their
+    tolerance. Verdicts use only the spread of the same budget and
+    schedule; when the seed record has none, the tolerance falls back to
+    its largest SD of any budget or schedule, and `notes` say so.
     """
-    def sds(entries):
-        accs = {}
-        for entry in entries:
-            accs.setdefault(entry['recipe'], []).append(entry['test_acc'])
-        return {recipe: statistics.stdev(values)
-                for recipe, values in accs.items() if len(values) > 1}
-
-    here = sds(entry for entry in seeds if entry['budget'] == budget)
-    if here:
-        return here, None
-    anywhere = sds(seeds)
-    if not anywhere:
+    lr_schedule = d2l.schedule_of(next(iter(record['runs'].values())))
+    spread = d2l.seed_spread(seeds, record['budget'], lr_schedule,
+                             d2l.RECIPE_ALIASES)
+    notes.append(spread.note)
+    if spread.sds:
+        return spread, max(spread.sds.values())
+    accs = {}
+    for entry in seeds:
+        key = entry['budget'], d2l.schedule_of(entry), entry['recipe']
+        accs.setdefault(key, []).append(entry['test_acc'])
+    sds = [statistics.stdev(values) for values in accs.values()
+           if len(values) > 1]
+    if not sds:
         raise Refusal('the seed record has no recipe with two seeds or '
                       'more: `make seeds` writes one')
-    budgets = sorted({entry['budget'] for entry in seeds})
-    return {}, (max(anywhere.values()),
-                f'no seed spread on the {budget} budget in the seed record '
-                f'(it has {", ".join(budgets)}): every recipe uses the '
-                f'largest SD there')
+    largest = max(sds)
+    notes.append(f'no seed spread for the {record["budget"]} budget and '
+                 f'{lr_schedule} schedule: every tolerance uses the '
+                 f'largest SD in the seed record, {largest:.3f}, and the '
+                 f'verdicts see the seed spread as unknown')
+    return spread, largest
 
 
 def tolerance(sd, fresh_acc, fresh_n, committed_acc, committed_n):
@@ -126,9 +129,12 @@ def num_test(run, record):
     return run.get('num_test', record['num_test'])
 
 
-def verdict(run, base):
-    """Paired verdict of `run` against `base` (d2l.paired_comparison)."""
-    return d2l.paired_comparison(run, base)['verdict']
+def verdict(runs, name, baseline, spread):
+    """Paired verdict of `runs[name]` against `runs[baseline]` with the
+    seed spread (d2l.paired_comparison)."""
+    return d2l.paired_comparison(
+        runs[name], runs[baseline],
+        spread.combined(name, baseline))['verdict']
 
 
 def gap_direction(run, base):
@@ -148,10 +154,8 @@ def compare(fresh, committed, seeds, kind, notes):
     comparing two records of one budget; `notes` gets what was left out.
     """
     rows = []
-    spread, fallback = seed_spread(seeds, fresh['budget'])
-    if fallback:
-        notes.append(fallback[1])
-    largest = max(spread.values()) if spread else fallback[0]
+    spread, largest = seed_spread(seeds, fresh, notes)
+    baseline = KINDS[kind]['baseline']
     old = not has_outcomes(committed)
     ours, theirs = fresh['runs'], committed['runs']
     estimated = []
@@ -164,7 +168,8 @@ def compare(fresh, committed, seeds, kind, notes):
                 rows.append([f'test acc: {name}', f'{run["test_acc"]:.3f}',
                              'missing', '', '', False])
             continue
-        sd = spread.get(name)
+        # A recipe without its own SD takes its baseline's.
+        sd = spread.sd(name, baseline)
         if sd is None:
             sd = largest
             estimated.append(name)
@@ -179,17 +184,18 @@ def compare(fresh, committed, seeds, kind, notes):
         if name not in theirs:
             notes.append(f'{name!r} is new: the committed record has no '
                          f'such recipe to compare with')
-    if estimated and spread:
-        notes.append(f'no seed spread for {", ".join(estimated)} on the '
-                     f'{fresh["budget"]} budget: their tolerance uses the '
-                     f'largest SD there, {largest:.3f}')
-    rows += compare_verdicts(fresh, committed, kind, notes)
+    if estimated and spread.sds:
+        notes.append(f'no seed spread for {", ".join(estimated)} nor '
+                     f'{baseline}: their tolerance uses the largest SD '
+                     f'there, {largest:.3f}')
+    rows += compare_verdicts(fresh, committed, kind, spread, notes)
     return rows
 
 
-def compare_verdicts(fresh, committed, kind, notes):
-    """Rows comparing each recipe's verdict (and, for the chapter, its
-    gap's direction) against the baseline, where both records allow."""
+def compare_verdicts(fresh, committed, kind, spread, notes):
+    """Rows comparing each recipe's verdict with the seed `spread` (and,
+    for the chapter, its gap's direction) against the baseline, where
+    both records allow."""
     baseline = KINDS[kind]['baseline']
     ours, theirs = fresh['runs'], committed['runs']
     if baseline not in ours or baseline not in theirs:
@@ -200,8 +206,8 @@ def compare_verdicts(fresh, committed, kind, notes):
     rows = []
     if has_outcomes(fresh) and has_outcomes(committed):
         for name in names:
-            before = verdict(theirs[name], theirs[baseline])
-            after = verdict(ours[name], ours[baseline])
+            before = verdict(theirs, name, baseline, spread)
+            after = verdict(ours, name, baseline, spread)
             rows.append([f'verdict: {name} vs {baseline}', before, after,
                          '', 'the same', before == after])
     else:
@@ -297,6 +303,9 @@ def main(argv=None):
         print(f'check_results: {refusal}', file=sys.stderr)
         return 2
     alone = absolute_checks(fresh, args.require_gpu, args.flip_range)
+    schedules = [d2l.schedule_of(next(iter(record['runs'].values()), {}))
+                 for record in (fresh, committed)]
+    message = None
     if fresh['budget'] != committed['budget']:
         message = (f'{fresh_path} is of the {fresh["budget"]} budget, '
                    f'{committed_path} of the {committed["budget"]}: only '
@@ -304,11 +313,19 @@ def main(argv=None):
                    f'{committed["budget"]} `{paths["make"]}`, or commit a '
                    f'{fresh["budget"]}-budget record with '
                    f'`{paths["record"]}`)')
+    elif schedules[0] != schedules[1]:
+        message = (f'{fresh_path} trained with the {schedules[0]} '
+                   f'learning rate, {committed_path} with the '
+                   f'{schedules[1]}: only runs of one schedule compare '
+                   f'(commit a {schedules[0]} record with '
+                   f'`{paths["record"]}`)')
+    if message:
         if not alone:
             print(f'check_results: {message}', file=sys.stderr)
             return 2
-        # No record of this budget is committed (the full budget's, until
-        # a GPU run is recorded): the checks on the fresh record decide.
+        # No record of this budget (the full budget's, until a GPU run is
+        # recorded) or schedule is committed: the checks on the fresh
+        # record decide.
         print(f'{fresh_path} alone; note: {message}')
         print_table(alone)
         return report([row for row in alone if not row[-1]], len(alone))

@@ -1,10 +1,12 @@
 """Draw Exercise 1's figure and table from a recorded run.
 
-    python tools/exercise_figures.py RECORD.json FIGURE.png README.md
+    python tools/exercise_figures.py RECORD.json SEEDS.json FIGURE.png \
+        README.md
 
-RECORD.json is what the chapter's Exercise 1 writes (see `make record`).
-The figure is saved as FIGURE.png; the table, with the budget and
-hardware that produced it, replaces the text between the
+RECORD.json is what the chapter's Exercise 1 writes (see `make record`);
+SEEDS.json the seed record (`make seeds`), whose spread the verdicts
+allow for. The figure is saved as FIGURE.png; the table, with the budget
+and hardware that produced it, replaces the text between the
 `<!-- exercise1:start -->` and `<!-- exercise1:end -->` markers in
 README.md.
 """
@@ -20,8 +22,12 @@ from readme_section import replace_section  # noqa: E402
 START, END = '<!-- exercise1:start -->', '<!-- exercise1:end -->'
 
 
-def main(record_path, figure_path, readme_path):
+BASELINE = 'no augmentation'
+
+
+def main(record_path, seeds_path, figure_path, readme_path):
     record = d2l.load_runs(record_path)
+    spread = d2l.record_spread(record, seeds_path, BASELINE)
     caption = (f'{record["budget_detail"]}; {record["hardware"]}; '
                f'devices {record["devices"]}')
     runs, num_test = record['runs'], record['num_test']
@@ -35,21 +41,21 @@ def main(record_path, figure_path, readme_path):
     fig.savefig(figure_path, dpi=150, bbox_inches='tight',
                 metadata={'Software': None})
     table = d2l.results_table(runs, num_test)
-    verdicts = d2l.compare_with_baseline(runs, 'no augmentation', num_test)
+    verdicts = d2l.compare_with_baseline(runs, BASELINE, num_test, spread)
     minutes = sum(run['seconds'] for run in runs.values()) / 60
     section = (f'{START}\nMeasured with the {caption}. Test accuracies '
                f'carry their binomial standard error on {num_test:,} test '
                f'images; the {len(runs)} runs took {minutes:.1f} minutes '
                f'of training and testing in all.\n\n{table}\n\n'
                f'What this run says about the claim that augmentation '
-               f'mitigates overfitting (`d2l.compare_with_baseline`):\n\n'
-               f'```\n{verdicts}\n```\n\n'
+               f'mitigates overfitting (`d2l.compare_with_baseline`; '
+               f'{spread.note}):\n\n```\n{verdicts}\n```\n\n'
                f'![Exercise 1]({figure_path})\n{END}')
     replace_section(readme_path, START, END, section)
     print(f'wrote {figure_path} and the table in {readme_path}')
 
 
 if __name__ == '__main__':
-    if len(sys.argv) != 4:
+    if len(sys.argv) != 5:
         sys.exit(__doc__)
     main(*sys.argv[1:])
