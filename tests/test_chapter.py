@@ -143,8 +143,9 @@ def test_the_chapters_training_learns():
     loop) fits 256 CIFAR-10 images in 8 steps: nbval masks the numbers
     of the quick run, so this is where a broken optimizer shows.
 
-    Seeded, the loss falls from 2.75 to 0.22; with the learning rate
-    1000x too large it ends above 3, 1000x too small near 2.7.
+    Seeded, with the cosine decay, the loss falls from 2.75 to 0.83; with
+    the learning rate 1000x too large it ends above 3, 1000x too small
+    near 2.7.
     """
     root = pathlib.Path(mxnet.base.data_dir()) / 'datasets' / 'cifar10'
     if not (root / 'test_batch.bin').exists():
@@ -162,6 +163,6 @@ def test_the_chapters_training_learns():
     test_augs = namespace['test_augs']
     result = namespace['train_with_data_aug'](test_augs, test_augs)
     history = result['history']
-    assert history[-1]['train_loss'] < history[0]['train_loss'] / 5
+    assert history[-1]['train_loss'] < history[0]['train_loss'] / 3
     # Chance is 0.1.
     assert result['epoch_train_acc'] >= 0.8
