@@ -135,6 +135,12 @@ def test_committed_outputs_are_clean(name):
         'text/plain', '') for o in outputs)
     assert not re.findall(r'(?:/root|/home|/tmp|/work)/\S+', text)
     assert nb.metadata['d2l']['run_id'], 'not recorded from a make run'
+    # A printed line longer than the page is broken mid-word (or
+    # mid-number) where the reader sees it.
+    printed = '\n'.join(o.get('text', '') for o in outputs
+                        if o.output_type == 'stream')
+    assert [line for line in printed.splitlines()
+            if len(line) > d2l.PAGE_WIDTH] == []
 
 
 @pytest.mark.real_data
