@@ -4,9 +4,10 @@ The chapter uses them through this flat namespace, e.g. `d2l.train_ch12`.
 """
 # Before anything imports mxnet: it reads OMP_NUM_THREADS, the NumPy names
 # it uses and its CUDA libraries as it loads.
+from .notes import PAGE_WIDTH, fill, say
 from .preload import prepare_mxnet, usable_cores, use_all_cores
 for _note in prepare_mxnet():
-    print(_note)
+    print(fill(_note))
 del _note
 
 from .affine import BatchAffine
@@ -23,9 +24,9 @@ from .models import Residual, resnet18, resnet_block
 from .plotting import Animator, plt, set_figsize, show_images, use_png
 from .recipes import (LR_SCHEDULES, RECIPE_ALIASES, chapter_recipes,
                       lr_scheduler, train_recipe)
-from .results import (ALPHA, PAGE_WIDTH, SEED_SDS, Table, accuracy_change,
+from .results import (ALPHA, SEED_SDS, Table, accuracy_change,
                       add_verdicts, compare_with_baseline, comparison_table,
-                      describe_hardware, fill, load_runs, mcnemar_p,
+                      describe_hardware, load_runs, mcnemar_p,
                       paired_comparison, plot_accuracy_curves,
                       results_table, save_runs, seed_verdict,
                       standard_error)
@@ -50,7 +51,7 @@ __all__ = [
     'load_runs', 'load_seed_spread', 'LR_SCHEDULES', 'lr_scheduler',
     'mcnemar_p', 'PAGE_WIDTH', 'paired_comparison', 'plot_accuracy_curves',
     'plt', 'prepare_mxnet', 'RECIPE_ALIASES', 'record_spread', 'Residual', 'resnet18', 'resnet_block',
-    'results_table', 'save_runs', 'schedule_of', 'score_final',
+    'results_table', 'save_runs', 'say', 'schedule_of', 'score_final',
     'score_flip_averaged', 'score_test', 'seed_all', 'SEED_SDS',
     'seed_spread', 'seed_table', 'seed_verdict', 'SeedSpread', 'set_figsize',
     'show_images', 'split_batch', 'standard_error',

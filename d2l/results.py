@@ -5,10 +5,10 @@ import math
 import os
 import platform
 import subprocess
-import textwrap
 
 from matplotlib.ticker import MaxNLocator
 
+from .notes import PAGE_WIDTH, fill
 from .plotting import plt
 
 
@@ -154,15 +154,6 @@ ALPHA = 0.05
 # ... and is larger than this many SDs of the difference that another
 # training seed makes (d2l.SeedSpread.combined).
 SEED_SDS = 2
-# The longest printed line that a rendered page shows without breaking.
-PAGE_WIDTH = 100
-
-
-def fill(text, indent='  '):
-    """`text` broken into lines of at most PAGE_WIDTH characters at
-    spaces, continuation lines indented by `indent`."""
-    return textwrap.fill(text, PAGE_WIDTH, subsequent_indent=indent,
-                         break_long_words=False, break_on_hyphens=False)
 
 
 def mcnemar_p(b, c):

@@ -6,7 +6,8 @@ import os
 import statistics
 
 from .recipes import RECIPE_ALIASES
-from .results import Table, fill
+from .notes import fill
+from .results import Table
 
 
 def schedule_of(entry):
