@@ -17,7 +17,8 @@ from .autoaugment import BatchRandAugment, BatchTrivialAugment
 from .config import BUDGETS, Budget, get_budget, seed_all
 from .data import (CIFAR10, CIFAR10FileError, CIFAR10NotFoundError,
                    get_cifar10_labels, get_dataloader_workers)
-from .devices import augment_context, split_batch, try_all_gpus, try_gpu
+from .devices import (augment_context, check_devices, split_batch,
+                      try_all_gpus, try_gpu)
 from .mixing import BatchCutMix, BatchCutout, BatchMix, BatchMixup
 from .models import Residual, resnet18, resnet_block
 from .plotting import Animator, plt, set_figsize, show_images, use_png
@@ -26,18 +27,19 @@ from .results import (ALPHA, Table, accuracy_change, compare_with_baseline,
                       comparison_table, describe_hardware, load_runs,
                       mcnemar_p, paired_comparison, plot_accuracy_curves,
                       results_table, save_runs, standard_error)
-from .training import (Accumulator, Timer, accuracy, correct,
-                       evaluate_accuracy_gpus, evaluate_outcomes, score_final,
-                       score_test, train_batch_ch12, train_ch12)
+from .training import (Accumulator, Timer, accuracy, average_running_stats,
+                       correct, evaluate_accuracy_gpus, evaluate_outcomes,
+                       score_final, score_test, train_batch_ch12,
+                       train_ch12)
 from .tta import FlipAveraged, evaluate_accuracy_flip, score_flip_averaged
 
 __all__ = [
     'Accumulator', 'accuracy', 'accuracy_change', 'ALPHA', 'Animator',
-    'batch_to_tensor', 'BatchAffine', 'BatchColorJitter', 'BatchCompose',
+    'average_running_stats', 'batch_to_tensor', 'BatchAffine', 'BatchColorJitter', 'BatchCompose',
     'BatchCutMix', 'BatchCutout', 'BatchFlipLeftRight', 'BatchMix',
     'BatchMixup', 'BatchPadCrop', 'BatchRandAugment',
     'BatchRandomResizedCrop', 'BatchTrivialAugment', 'Budget', 'BUDGETS',
-    'chapter_recipes', 'CIFAR10', 'CIFAR10FileError',
+    'chapter_recipes', 'check_devices', 'CIFAR10', 'CIFAR10FileError',
     'CIFAR10NotFoundError', 'compare_with_baseline', 'comparison_table',
     'correct', 'describe_hardware', 'DeviceLoader', 'evaluate_accuracy_flip',
     'evaluate_accuracy_gpus', 'evaluate_outcomes', 'FlipAveraged',

@@ -66,6 +66,24 @@ def try_all_gpus():
     return devices or [mx.cpu()]
 
 
+def check_devices(devices, caller):
+    """Raise one clear error unless `devices` lists distinct devices.
+
+    A repeated device would hold two copies of the net that Gluon cannot
+    tell apart, and its share of each minibatch would be trained twice.
+    """
+    devices = list(devices or [])
+    if not devices:
+        raise ValueError(f'{caller}: no devices given; pass at least one, '
+                         f'e.g. d2l.try_all_gpus().')
+    repeated = sorted({str(d) for d in devices if devices.count(d) > 1})
+    if repeated:
+        raise ValueError(f'{caller}: devices {devices} name '
+                         f'{", ".join(repeated)} more than once; list each '
+                         f'device once, e.g. d2l.try_all_gpus().')
+    return devices
+
+
 def split_batch(X, y, ctx_list):
     """Split `X` and `y` into consecutive parts, one per device.
 
@@ -77,9 +95,7 @@ def split_batch(X, y, ctx_list):
         raise ValueError(f'split_batch: X has {X.shape[0]} examples but y '
                          f'has {y.shape[0]}; pass features and labels of '
                          f'the same batch.')
-    if not ctx_list:
-        raise ValueError('split_batch: ctx_list is empty; pass at least '
-                         'one device, e.g. d2l.try_all_gpus().')
+    check_devices(ctx_list, 'split_batch')
     base, extra = divmod(X.shape[0], len(ctx_list))
     Xs, ys, start = [], [], 0
     for i, ctx in enumerate(ctx_list[:X.shape[0]]):

@@ -34,7 +34,7 @@ def test_split_batch_mismatched_lengths():
 
 
 def test_split_batch_no_devices():
-    with pytest.raises(ValueError, match='ctx_list is empty'):
+    with pytest.raises(ValueError, match='split_batch: no devices given'):
         d2l.split_batch(nd.zeros((4, 2)), nd.zeros(4), [])
 
 
