@@ -19,6 +19,7 @@ from .data import (CIFAR10, CIFAR10FileError, CIFAR10NotFoundError,
                    get_cifar10_labels, get_dataloader_workers)
 from .devices import (augment_context, check_devices, split_batch,
                       try_all_gpus, try_gpu)
+from .loader import DataLoader
 from .mixing import BatchCutMix, BatchCutout, BatchMix, BatchMixup
 from .models import Residual, resnet18, resnet_block
 from .plotting import Animator, plt, set_figsize, show_images, use_png
@@ -35,19 +36,21 @@ from .tta import FlipAveraged, evaluate_accuracy_flip, score_flip_averaged
 
 __all__ = [
     'Accumulator', 'accuracy', 'accuracy_change', 'ALPHA', 'Animator',
-    'average_running_stats', 'batch_to_tensor', 'BatchAffine', 'BatchColorJitter', 'BatchCompose',
-    'BatchCutMix', 'BatchCutout', 'BatchFlipLeftRight', 'BatchMix',
-    'BatchMixup', 'BatchPadCrop', 'BatchRandAugment',
-    'BatchRandomResizedCrop', 'BatchTrivialAugment', 'Budget', 'BUDGETS',
-    'chapter_recipes', 'check_devices', 'CIFAR10', 'CIFAR10FileError',
-    'CIFAR10NotFoundError', 'compare_with_baseline', 'comparison_table',
-    'correct', 'describe_hardware', 'DeviceLoader', 'evaluate_accuracy_flip',
-    'evaluate_accuracy_gpus', 'evaluate_outcomes', 'FlipAveraged',
-    'get_budget', 'get_cifar10_labels', 'get_dataloader_workers', 'load_runs',
+    'average_running_stats', 'batch_to_tensor', 'BatchAffine',
+    'BatchColorJitter', 'BatchCompose', 'BatchCutMix', 'BatchCutout',
+    'BatchFlipLeftRight', 'BatchMix', 'BatchMixup', 'BatchPadCrop',
+    'BatchRandAugment', 'BatchRandomResizedCrop', 'BatchTrivialAugment',
+    'Budget', 'BUDGETS', 'chapter_recipes', 'check_devices', 'CIFAR10',
+    'CIFAR10FileError', 'CIFAR10NotFoundError', 'compare_with_baseline',
+    'comparison_table', 'correct', 'DataLoader', 'describe_hardware',
+    'DeviceLoader', 'evaluate_accuracy_flip', 'evaluate_accuracy_gpus',
+    'evaluate_outcomes', 'FlipAveraged', 'get_budget',
+    'get_cifar10_labels', 'get_dataloader_workers', 'load_runs',
     'mcnemar_p', 'paired_comparison', 'plot_accuracy_curves', 'plt',
-    'prepare_mxnet', 'Residual', 'resnet18', 'resnet_block', 'results_table',
-    'save_runs', 'score_final', 'score_flip_averaged', 'score_test',
-    'seed_all', 'set_figsize', 'show_images', 'split_batch', 'standard_error',
-    'Table', 'Timer', 'train_batch_ch12', 'train_ch12', 'train_recipe',
-    'try_all_gpus', 'try_gpu', 'usable_cores', 'use_all_cores', 'use_png',
+    'prepare_mxnet', 'Residual', 'resnet18', 'resnet_block',
+    'results_table', 'save_runs', 'score_final', 'score_flip_averaged',
+    'score_test', 'seed_all', 'set_figsize', 'show_images', 'split_batch',
+    'standard_error', 'Table', 'Timer', 'train_batch_ch12', 'train_ch12',
+    'train_recipe', 'try_all_gpus', 'try_gpu', 'usable_cores',
+    'use_all_cores', 'use_png',
 ]

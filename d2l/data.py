@@ -7,10 +7,10 @@ to fail clearly offline, `get_cifar10_labels` names its classes and
 import contextlib
 import gzip
 import io
-import multiprocessing
 import os
 import posixpath
 import shutil
+import sys
 import tarfile
 import tempfile
 import textwrap
@@ -292,25 +292,26 @@ def get_cifar10_labels(labels):
 
 
 def get_dataloader_workers():
-    """Return how many worker processes a Gluon DataLoader should use.
+    """Return how many worker processes a d2l.DataLoader should use.
 
-    Forking is safe in MXNet 1.9.1: its fork handlers restart the engine
-    and make OpenMP and OpenCV single-threaded in the workers. The "Worker
-    timed out" hang with RandomColorJitter(hue=0.5) is a worker killed by
-    a segfault in MXNet's hue op (an out-of-bounds table index), whose
-    batch never arrives; with 0 workers that segfault kills the main
-    process instead, so keep hue at 0. Workers pay off only with cores to
-    spare beyond the two that training keeps busy: on 2 cores a CNN
-    trained at 305 images/s with 0 workers and at 292 with 2.
+    d2l.DataLoader forks its workers whatever Python's start method
+    (forkserver from Python 3.14 on Linux), which is safe on Linux in
+    MXNet 1.9.1: its fork handlers restart the engine and make OpenMP and
+    OpenCV single-threaded in the workers. Elsewhere 0: Windows cannot
+    fork, and macOS's system libraries are not safe to use after a fork.
+    The "Worker timed out" hang with RandomColorJitter(hue=0.5) is a
+    worker killed by a segfault in MXNet's hue op (an out-of-bounds table
+    index), whose batch never arrives; with 0 workers that segfault kills
+    the main process instead, so keep hue at 0. Workers pay off only with
+    cores to spare beyond the two that training keeps busy: on 2 cores a
+    CNN trained at 305 images/s with 0 workers and at 292 with 2.
 
     Workers hand batches over in /dev/shm, which containers keep small
     (Docker: 64 MB), where a full one makes workers time out: each worker
     gets `_SHM_PER_WORKER` of its free space, with a one-line note when
     that limits them.
     """
-    start = (multiprocessing.get_start_method(allow_none=True)
-             or multiprocessing.get_all_start_methods()[0])
-    if start != 'fork':  # Gluon's workers share the dataset by forking.
+    if not sys.platform.startswith('linux'):
         return 0
     workers = max(0, min(4, usable_cores() - 2))
     try:

@@ -405,8 +405,7 @@ def shm_free(monkeypatch, mib):
 
 @pytest.fixture
 def forking(monkeypatch):
-    monkeypatch.setattr(multiprocessing, 'get_start_method',
-                        lambda allow_none=False: 'fork')
+    monkeypatch.setattr(sys, 'platform', 'linux')
 
 
 @pytest.mark.parametrize('cores, workers',
@@ -439,11 +438,20 @@ def test_dataloader_workers_fit_into_dev_shm(monkeypatch, forking, capsys,
             f'(docker run --shm-size=8g or --ipc=host).\n')
 
 
-def test_no_dataloader_workers_without_fork(monkeypatch):
+@pytest.mark.parametrize('platform', ['darwin', 'win32'])
+def test_no_dataloader_workers_without_safe_fork(monkeypatch, platform):
     monkeypatch.setattr(os, 'sched_getaffinity', lambda pid: range(16))
-    monkeypatch.setattr(multiprocessing, 'get_start_method',
-                        lambda allow_none=False: 'spawn')
+    monkeypatch.setattr(sys, 'platform', platform)
     assert data.get_dataloader_workers() == 0
+
+
+def test_dataloader_workers_whatever_the_start_method(monkeypatch, forking):
+    # d2l.DataLoader forks its workers itself (Python 3.14: forkserver).
+    monkeypatch.setattr(os, 'sched_getaffinity', lambda pid: range(16))
+    shm_free(monkeypatch, 8192)
+    monkeypatch.setattr(multiprocessing, 'get_start_method',
+                        lambda allow_none=False: 'forkserver')
+    assert data.get_dataloader_workers() == 4
 
 
 def run_python(code, *args, timeout=120):
@@ -495,8 +503,8 @@ augs = transforms.Compose([
     transforms.RandomResizedCrop((32, 32), scale=(0.1, 1), ratio=(0.5, 2)),
     transforms.ToTensor()])
 dataset = CIFAR10(train=True).take(n).transform_first(augs)
-loader = gluon.data.DataLoader(dataset, batch_size=256, shuffle=True,
-                               num_workers=workers)
+loader = d2l.DataLoader(dataset, batch_size=256, shuffle=True,
+                        num_workers=workers)
 print(sum(X.shape[0] for X, y in loader))
 '''
 
