@@ -43,6 +43,28 @@ def _say_why_no_gpu():
           f'({reason}); training on the CPU.')
 
 
+def pci_bus_id(text):
+    """A PCI bus id such as '00000000:3B:00.0' as (domain, bus, device,
+    function): nvidia-smi and the CUDA runtime write the domain apart."""
+    domain, bus, rest = text.strip().split(':')
+    device, function = rest.split('.')
+    return tuple(int(part, 16) for part in (domain, bus, device, function))
+
+
+def gpu_bus_id(i):
+    """The PCI bus id (see `pci_bus_id`) of MXNet's gpu(i), or None where
+    the CUDA runtime cannot tell. MXNet numbers the GPUs as CUDA does:
+    those CUDA_VISIBLE_DEVICES leaves, in CUDA's order."""
+    try:
+        cudart = ctypes.CDLL('libcudart.so.11.0')  # The one MXNet loaded.
+    except OSError:
+        return None
+    text = ctypes.create_string_buffer(64)
+    if cudart.cudaDeviceGetPCIBusId(text, len(text), i) != 0:
+        return None
+    return pci_bus_id(text.value.decode())
+
+
 def _num_gpus():
     try:
         count = mx.context.num_gpus()

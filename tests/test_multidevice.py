@@ -1,7 +1,7 @@
 """Training over several devices gives one net: two CPU contexts stand in
 for two GPUs (issue 27)."""
 import dataclasses
-import os
+import subprocess
 
 import mxnet as mx
 from mxnet import gluon, init, nd
@@ -170,3 +170,32 @@ def test_train_ch12_reads_the_sums_once_per_plotted_point(monkeypatch,
     # Five points of the training curve, then the test batch's two parts.
     assert len(reads) == 5 + 2
     assert 0 < result['train_loss'] and 0 <= result['train_acc'] <= 1
+
+
+SMI = ('00000000:3B:00.0, Tesla V100-SXM2-16GB\n'
+       '00000000:AF:00.0, NVIDIA A100-SXM4-40GB\n')
+
+
+@pytest.mark.parametrize('bus_ids, names', [
+    # No CUDA_VISIBLE_DEVICES: CUDA's order may still differ from
+    # nvidia-smi's (CUDA_DEVICE_ORDER=FASTEST_FIRST).
+    ({0: '0000:AF:00.0', 1: '0000:3B:00.0'},
+     'NVIDIA A100-SXM4-40GB, Tesla V100-SXM2-16GB'),
+    # CUDA_VISIBLE_DEVICES=1: MXNet's gpu(0) is nvidia-smi's second GPU.
+    ({0: '0000:AF:00.0'}, 'NVIDIA A100-SXM4-40GB'),
+    ({}, '1 GPU(s)')])  # The CUDA runtime cannot tell.
+def test_describe_hardware_names_the_gpus_mxnet_uses(monkeypatch, bus_ids,
+                                                     names):
+    monkeypatch.setattr(d2l.results.subprocess, 'run', lambda *a, **k: (
+        subprocess.CompletedProcess(a, 0, stdout=SMI)))
+    monkeypatch.setattr(d2l.results, 'gpu_bus_id', lambda i: (
+        d2l.devices.pci_bus_id(bus_ids[i]) if i in bus_ids else None))
+    gpus = [mx.gpu(i) for i in range(max(len(bus_ids), 1))]
+    assert d2l.describe_hardware(gpus) == names
+
+
+def test_gpu_bus_id_without_a_cuda_runtime():
+    # The CPU build of MXNet loads no CUDA runtime.
+    if mx.runtime.Features().is_enabled('CUDA'):
+        pytest.skip('a CUDA build of MXNet')
+    assert d2l.devices.gpu_bus_id(0) is None
