@@ -109,10 +109,11 @@ def test_nbval_sanitizer_masks_machine_details():
         return text
 
     here = ('d2l: using test_batch.bin from /a/cifar10: well-formed.\n'
-            f'{d2l.BUDGETS["quick"]}, '
-            'on [cpu(0)]\nloss 3.170, train acc 0.230, test acc 0.043\n')
+            f'{d2l.BUDGETS["quick"]}, on [cpu(0)]\nloss 3.170, train acc '
+            f'0.230, curve test acc 0.043 (256 images)\n')
     there = (f'{d2l.BUDGETS["full"]}, on [gpu(0), gpu(1)]\n'
-             'loss 0.170, train acc 0.930, test acc 0.843\n')
+             'loss 0.170, train acc 0.930, curve test acc 0.843 (10,000 '
+             'images)\n')
     assert sanitize(here) == sanitize(there)
     # The committed run's line, and the cpu budget's now.
     assert sanitize('cpu budget: 5,000 training and 2,000 test images, 20 '
