@@ -76,26 +76,6 @@ class _SeededBatches:
                    for k, idx in enumerate(part)]
 
 
-    def __init__(self, num_examples, batch_size, shuffle, last_batch):
-        self._num_examples, self._batch_size = num_examples, batch_size
-        self._shuffle, self._last_batch = shuffle, last_batch
-        self._rng = np.random.RandomState(np.random.randint(2**31))
-
-    def __len__(self):
-        if self._last_batch == 'keep':
-            return -(-self._num_examples // self._batch_size)
-        return self._num_examples // self._batch_size
-
-    def __iter__(self):
-        n = self._num_examples
-        order = self._rng.permutation(n) if self._shuffle else range(n)
-        seeds = self._rng.randint(2**31, size=len(self))
-        for i, seed in enumerate(seeds):
-            part = order[i * self._batch_size:(i + 1) * self._batch_size]
-            yield [(int(idx), None if k else int(seed))
-                   for k, idx in enumerate(part)]
-
-
 class DataLoader(gluon.data.DataLoader):
     """Gluon's DataLoader with independent, repeatable augmentation.
 
