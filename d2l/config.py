@@ -64,8 +64,9 @@ def get_budget():
 def seed_all(seed):
     """Seed every generator the transforms draw from.
 
-    Gluon's RandomFlipLeftRight and RandomResizedCrop use Python's
-    `random`, the color transforms use MXNet's generator.
+    Gluon's flips and color transforms draw from MXNet's generator,
+    RandomResizedCrop from Python's `random`; d2l.DataLoader draws its
+    order and its per-batch seeds from NumPy's.
     """
     random.seed(seed)
     np.random.seed(seed)

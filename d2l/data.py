@@ -7,10 +7,10 @@ to fail clearly offline, `get_cifar10_labels` names its classes and
 import contextlib
 import gzip
 import io
-import multiprocessing
 import os
 import posixpath
 import shutil
+import sys
 import tarfile
 import tempfile
 import textwrap
@@ -24,6 +24,7 @@ from mxnet.gluon.data import vision
 from mxnet.gluon.utils import _get_repo_file_url, check_sha1, download
 from mxnet.util import is_np_array
 
+from .notes import say
 from .preload import usable_cores
 
 # This project's offline route, run from the repository root; advised
@@ -101,10 +102,10 @@ class CIFAR10(vision.CIFAR10):
         # Once per process and set of files: a notebook opens them often.
         if differ and (self._root, *differ) not in _NOTED:
             _NOTED.add((self._root, *differ))
-            print(f'd2l: using {", ".join(differ)} from '
-                  f'{_shown(self._root)}: '
-                  f'well-formed, but not the official CIFAR-10 release '
-                  f'(SHA1 differs).')
+            say(f'using {", ".join(differ)} from '
+                f'{_shown(self._root)}: '
+                f'well-formed, but not the official CIFAR-10 release '
+                f'(SHA1 differs).')
         data, label = np.concatenate(data), np.concatenate(label)
         # As Gluon's CIFAR10 does, NumPy-compatible mode included.
         array_fn = mx_np.array if is_np_array() else nd.array
@@ -243,7 +244,7 @@ class CIFAR10(vision.CIFAR10):
         url = _get_repo_file_url(f'gluon/dataset/{self._namespace}',
                                  archive_name)
         # On stdout like d2l's other notes, which nbval's sanitizer drops.
-        print(f'd2l: downloading {url} into {_shown(self._root)}')
+        say(f'downloading {url} into {_shown(self._root)}')
         # A private folder holds the partial file and whatever Gluon leaves.
         tmp_dir = tempfile.mkdtemp(prefix='.download-', dir=self._root)
         try:
@@ -292,25 +293,26 @@ def get_cifar10_labels(labels):
 
 
 def get_dataloader_workers():
-    """Return how many worker processes a Gluon DataLoader should use.
+    """Return how many worker processes a d2l.DataLoader should use.
 
-    Forking is safe in MXNet 1.9.1: its fork handlers restart the engine
-    and make OpenMP and OpenCV single-threaded in the workers. The "Worker
-    timed out" hang with RandomColorJitter(hue=0.5) is a worker killed by
-    a segfault in MXNet's hue op (an out-of-bounds table index), whose
-    batch never arrives; with 0 workers that segfault kills the main
-    process instead, so keep hue at 0. Workers pay off only with cores to
-    spare beyond the two that training keeps busy: on 2 cores a CNN
-    trained at 305 images/s with 0 workers and at 292 with 2.
+    d2l.DataLoader forks its workers whatever Python's start method
+    (forkserver from Python 3.14 on Linux), which is safe on Linux in
+    MXNet 1.9.1: its fork handlers restart the engine and make OpenMP and
+    OpenCV single-threaded in the workers. Elsewhere 0: Windows cannot
+    fork, and macOS's system libraries are not safe to use after a fork.
+    The "Worker timed out" hang with RandomColorJitter(hue=0.5) is a
+    worker killed by a segfault in MXNet's hue op (an out-of-bounds table
+    index), whose batch never arrives; with 0 workers that segfault kills
+    the main process instead, so keep hue at 0. Workers pay off only with
+    cores to spare beyond the two that training keeps busy: on 2 cores a
+    CNN trained at 305 images/s with 0 workers and at 292 with 2.
 
     Workers hand batches over in /dev/shm, which containers keep small
     (Docker: 64 MB), where a full one makes workers time out: each worker
     gets `_SHM_PER_WORKER` of its free space, with a one-line note when
     that limits them.
     """
-    start = (multiprocessing.get_start_method(allow_none=True)
-             or multiprocessing.get_all_start_methods()[0])
-    if start != 'fork':  # Gluon's workers share the dataset by forking.
+    if not sys.platform.startswith('linux'):
         return 0
     workers = max(0, min(4, usable_cores() - 2))
     try:
@@ -323,8 +325,8 @@ def get_dataloader_workers():
         # Once per process and situation: a notebook asks often.
         if (fit, workers) not in _NOTED:
             _NOTED.add((fit, workers))
-            print(f'd2l: {_SHM} has {free / 2**20:,.0f} MiB free, room for '
-                  f'{fit} DataLoader workers, not {workers}; give the '
-                  f'container more (docker run --shm-size=8g or --ipc=host).')
+            say(f'{_SHM} has {free / 2**20:,.0f} MiB free, room for '
+                f'{fit} DataLoader workers, not {workers}; give the '
+                f'container more (docker run --shm-size=8g or --ipc=host).')
         workers = fit
     return workers

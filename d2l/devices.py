@@ -8,6 +8,7 @@ import mxnet as mx
 from mxnet import nd
 from mxnet.base import _LIB, check_call
 
+from .notes import say
 from .preload import usable_cores
 
 
@@ -20,8 +21,8 @@ def _gpu_runs(i):
         # The mxnet-cu112 1.9.1 wheel has kernels for sm_50 to sm_86 only,
         # so newer GPUs (Hopper, sm_90) answer "no kernel image".
         reason = str(err).strip().splitlines()[0][:160]
-        print(f'd2l: gpu({i}) is present but MXNet cannot run on it '
-              f'({reason}); using the CPU instead.')
+        say(f'gpu({i}) is present but MXNet cannot run on it '
+            f'({reason}); using the CPU instead.')
         return False
 
 
@@ -39,8 +40,30 @@ def _say_why_no_gpu():
         reason = cudart.cudaGetErrorString(error).decode()
     except OSError:  # An MXNet built against another CUDA runtime.
         reason = 'unknown: no libcudart.so.11.0 to ask'
-    print(f'd2l: this MXNet is a CUDA build, but CUDA finds no usable GPU '
-          f'({reason}); training on the CPU.')
+    say(f'this MXNet is a CUDA build, but CUDA finds no usable GPU '
+        f'({reason}); training on the CPU.')
+
+
+def pci_bus_id(text):
+    """A PCI bus id such as '00000000:3B:00.0' as (domain, bus, device,
+    function): nvidia-smi and the CUDA runtime write the domain apart."""
+    domain, bus, rest = text.strip().split(':')
+    device, function = rest.split('.')
+    return tuple(int(part, 16) for part in (domain, bus, device, function))
+
+
+def gpu_bus_id(i):
+    """The PCI bus id (see `pci_bus_id`) of MXNet's gpu(i), or None where
+    the CUDA runtime cannot tell. MXNet numbers the GPUs as CUDA does:
+    those CUDA_VISIBLE_DEVICES leaves, in CUDA's order."""
+    try:
+        cudart = ctypes.CDLL('libcudart.so.11.0')  # The one MXNet loaded.
+    except OSError:
+        return None
+    text = ctypes.create_string_buffer(64)
+    if cudart.cudaDeviceGetPCIBusId(text, len(text), i) != 0:
+        return None
+    return pci_bus_id(text.value.decode())
 
 
 def _num_gpus():
@@ -66,6 +89,24 @@ def try_all_gpus():
     return devices or [mx.cpu()]
 
 
+def check_devices(devices, caller):
+    """Raise one clear error unless `devices` lists distinct devices.
+
+    A repeated device would hold two copies of the net that Gluon cannot
+    tell apart, and its share of each minibatch would be trained twice.
+    """
+    devices = list(devices or [])
+    if not devices:
+        raise ValueError(f'{caller}: no devices given; pass at least one, '
+                         f'e.g. d2l.try_all_gpus().')
+    repeated = sorted({str(d) for d in devices if devices.count(d) > 1})
+    if repeated:
+        raise ValueError(f'{caller}: devices {devices} name '
+                         f'{", ".join(repeated)} more than once; list each '
+                         f'device once, e.g. d2l.try_all_gpus().')
+    return devices
+
+
 def split_batch(X, y, ctx_list):
     """Split `X` and `y` into consecutive parts, one per device.
 
@@ -77,9 +118,7 @@ def split_batch(X, y, ctx_list):
         raise ValueError(f'split_batch: X has {X.shape[0]} examples but y '
                          f'has {y.shape[0]}; pass features and labels of '
                          f'the same batch.')
-    if not ctx_list:
-        raise ValueError('split_batch: ctx_list is empty; pass at least '
-                         'one device, e.g. d2l.try_all_gpus().')
+    check_devices(ctx_list, 'split_batch')
     base, extra = divmod(X.shape[0], len(ctx_list))
     Xs, ys, start = [], [], 0
     for i, ctx in enumerate(ctx_list[:X.shape[0]]):

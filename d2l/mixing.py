@@ -13,7 +13,7 @@ plus `mix_labels(y, params)`; calling one with (x, y) does all three.
 """
 import numbers
 
-from mxnet import nd
+from mxnet import cpu, nd
 import numpy as np
 
 from .augment import BatchTransform, _check_batch, _constant
@@ -109,7 +109,7 @@ class BatchMix(BatchTransform):
     k transform-specific columns.
 
     Calling one mixes a minibatch with probability `p`, drawn once per
-    minibatch from MXNet's generator (no draw when p = 1). A minibatch
+    minibatch from MXNet's CPU generator (no draw when p = 1). A minibatch
     left unmixed keeps its images and gets one-hot soft labels.
     """
 
@@ -132,8 +132,11 @@ class BatchMix(BatchTransform):
         name = type(self).__name__
         _check_batch(x, name)
         _check_labels(y, x.shape[0], name)
+        # The coin is read at once: drawn on a GPU, reading it would wait
+        # for every step queued there. All CPU ids share one generator.
+        coin_ctx = x.context if x.context.device_type == 'cpu' else cpu()
         if self.p < 1 and nd.random.uniform(
-                shape=1, ctx=x.context).asscalar() >= self.p:
+                shape=1, ctx=coin_ctx).asscalar() >= self.p:
             return x, nd.one_hot(y.astype(np.float32), self.num_classes)
         params = self.sample(x)
         return self.apply(x, params), self.mix_labels(y, params)

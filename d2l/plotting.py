@@ -141,7 +141,10 @@ class Animator:
         ax.set_xlim(xlim)
         ax.set_ylim(ylim)
         if self.legend:
-            ax.legend(self.legend)
+            # Beside the axes, where it covers no curve (the figure
+            # displays with a tight bounding box, so it is kept).
+            ax.legend(self.legend, loc='upper left',
+                      bbox_to_anchor=(1.02, 1), borderaxespad=0)
         ax.grid()
 
     def add(self, x, y):

@@ -6,7 +6,7 @@ from .augment import (BatchColorJitter, BatchCompose, BatchFlipLeftRight,
                       BatchPadCrop, DeviceLoader)
 from .config import seed_all
 from .data import CIFAR10
-from .devices import try_all_gpus, try_gpu
+from .devices import check_devices, try_all_gpus
 from .models import resnet18
 from .training import score_final, train_ch12
 
@@ -61,8 +61,12 @@ def train_recipe(augs, budget, seed=0, mix=None, lr=0.001, batch_size=256,
     training images. Returns the record, the net and the final test data
     (for more scores, e.g. flip averaging).
     """
+    devices = check_devices(
+        try_all_gpus() if devices is None else devices, 'train_recipe')
+    # Data and augmentation on the first training device: split_batch
+    # copies each part from there to its device.
+    ctx = devices[0]
     seed_all(seed)
-    devices, ctx = devices or try_all_gpus(), try_gpu()
     net = resnet18(10, width=budget.width)
     net.initialize(init=init.Xavier(), ctx=devices)
     net.hybridize(static_alloc=True, static_shape=True)

@@ -8,6 +8,7 @@ import subprocess
 
 from matplotlib.ticker import MaxNLocator
 
+from .devices import gpu_bus_id, pci_bus_id
 from .notes import PAGE_WIDTH, fill
 from .plotting import plt
 
@@ -16,12 +17,18 @@ def describe_hardware(devices):
     """One line naming the CPU, or the GPUs among `devices`."""
     gpus = [d for d in devices if d.device_type == 'gpu']
     if gpus:
+        # nvidia-smi lists every GPU; MXNet's gpu(i) is the i-th that
+        # CUDA_VISIBLE_DEVICES leaves: the PCI bus id matches them up.
         try:
-            names = subprocess.run(
-                ['nvidia-smi', '--query-gpu=name', '--format=csv,noheader'],
-                capture_output=True, text=True, check=True).stdout.split('\n')
-            return ', '.join(names[d.device_id].strip() for d in gpus)
-        except (OSError, subprocess.CalledProcessError, IndexError):
+            rows = subprocess.run(
+                ['nvidia-smi', '--query-gpu=pci.bus_id,name',
+                 '--format=csv,noheader'], capture_output=True, text=True,
+                check=True).stdout.strip().splitlines()
+            names = {pci_bus_id(bus): name.strip()
+                     for bus, name in (row.split(',', 1) for row in rows)}
+            return ', '.join(names[gpu_bus_id(d.device_id)] for d in gpus)
+        except (OSError, subprocess.CalledProcessError, KeyError,
+                ValueError):
             return f'{len(gpus)} GPU(s)'
     model = platform.processor() or platform.machine()
     try:

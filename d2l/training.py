@@ -1,10 +1,10 @@
 """Training: timing, metrics, evaluation and multi-device training loops."""
 import time
 
-from mxnet import autograd
+from mxnet import autograd, nd
 import numpy as np
 
-from .devices import split_batch, try_all_gpus
+from .devices import check_devices, split_batch, try_all_gpus
 from .plotting import Animator
 
 
@@ -68,16 +68,35 @@ def accuracy(y_hat, y):
     return float(correct(y_hat, y).sum().asscalar())
 
 
+def average_running_stats(net):
+    """Give every device the mean of the devices' BatchNorm statistics.
+
+    Each device's copy of `net` updates its own running mean and variance
+    in training; without this, an image's score would depend on which
+    device its slice of the batch lands on, and a saved net (Gluon saves
+    the mean of the copies) would not be the net that was scored.
+    """
+    for param in net.collect_params('.*running_(mean|var)').values():
+        copies = param.list_data()
+        if len(copies) > 1:
+            mean = nd.add_n(*[c.as_in_context(copies[0].context)
+                              for c in copies]) / len(copies)
+            for copy in copies:
+                # In place (not set_data): static_alloc graphs keep these.
+                mean.copyto(copy)
+
+
 def evaluate_outcomes(net, data_iter, split_f=split_batch):
     """Per example of `data_iter`, in its order: did `net` get it right?
 
     Returns a string of '1' (right) and '0' (wrong), one character per
     example: compact in a JSON record, and enough to recompute any
     accuracy or paired comparison. The net runs in evaluation mode (no
-    autograd.record here), so BatchNorm uses its running statistics and
-    Dropout is off.
+    autograd.record here), so BatchNorm uses its running statistics (the
+    devices' mean, see `average_running_stats`) and Dropout is off.
     """
     ctx_list = list(net.collect_params().values())[0].list_ctx()
+    average_running_stats(net)
     outcomes = []
     for features, labels in data_iter:
         Xs, ys = split_f(features, labels, ctx_list)
@@ -100,25 +119,37 @@ def evaluate_accuracy_gpus(net, data_iter, split_f=split_batch):
 
 def train_batch_ch12(net, features, labels, loss, trainer, ctx_list,
                      split_f=split_batch):
-    """Train `net` on one minibatch split across `ctx_list`."""
+    """Train `net` on one minibatch split across `ctx_list`.
+
+    Returns the minibatch's loss sum and number of correct predictions
+    as an NDArray [loss, correct] on the first device, not read yet, so
+    the devices need not wait for Python at every step.
+    """
     Xs, ys = split_f(features, labels, ctx_list)
     with autograd.record():
         pys = [net(X) for X in Xs]
         ls = [loss(py, y) for py, y in zip(pys, ys)]
     for l in ls:
         l.backward()
+    # trainer.step sums every device's gradient: a device left without
+    # examples (a batch smaller than ctx_list) must add 0, not its last.
+    for ctx in ctx_list[len(Xs):]:
+        for param in net.collect_params().values():
+            if param.grad_req != 'null':
+                param.grad(ctx)[:] = 0
     # The gradient is summed over the whole minibatch, however it is split.
     trainer.step(features.shape[0])
-    train_loss_sum = sum(float(l.sum().asscalar()) for l in ls)
-    train_acc_sum = sum(accuracy(py, y) for py, y in zip(pys, ys))
-    return train_loss_sum, train_acc_sum
+    return nd.add_n(*[nd.concat(l.sum(), correct(py, y).sum()
+                                .astype('float32'), dim=0)
+                      .as_in_context(ctx_list[0])
+                      for l, py, y in zip(ls, pys, ys)])
 
 
 def train_ch12(net, train_iter, test_iter, loss, trainer, num_epochs,
                ctx_list=None, split_f=split_batch):
     """Train `net`, plot progress, print and return the final metrics."""
-    if ctx_list is None:
-        ctx_list = try_all_gpus()
+    ctx_list = check_devices(
+        try_all_gpus() if ctx_list is None else ctx_list, 'train_ch12')
     num_batches, timer = len(train_iter), Timer()
     wall_clock = Timer()
     # No fixed top: the loss starts above 2 (ln 10 for ten classes).
@@ -128,20 +159,29 @@ def train_ch12(net, train_iter, test_iter, loss, trainer, num_epochs,
     history = []
     for epoch in range(num_epochs):
         # Sum of training loss, sum of training accuracy, no. of examples
-        metric = Accumulator(3)
+        metric, sums, sizes = Accumulator(3), [], []
+        timer.start()
         for i, (features, labels) in enumerate(train_iter):
-            timer.start()
-            l, acc = train_batch_ch12(
-                net, features, labels, loss, trainer, ctx_list, split_f)
-            metric.add(l, acc, labels.shape[0])
-            timer.stop()
+            sums.append(train_batch_ch12(
+                net, features, labels, loss, trainer, ctx_list, split_f))
+            sizes.append(labels.shape[0])
             # About five points per epoch, and always the epoch's last batch.
             if (i + 1) % max(num_batches // 5, 1) == 0 or \
                     i + 1 == num_batches:
+                # One read per point: it waits for the steps since the last.
+                for (l, acc), n in zip(nd.stack(*sums).asnumpy(), sizes):
+                    metric.add(l, acc, n)
+                sums, sizes = [], []
+                timer.stop()
                 animator.add(epoch + (i + 1) / num_batches,
                              (metric[0] / metric[2], metric[1] / metric[2],
                               None))
-        test_acc = evaluate_accuracy_gpus(net, test_iter, split_f)
+                timer.start()
+        # The curve's test set (the budget's num_curve_test images), not
+        # the final score's: legend and printed line say how many.
+        outcomes = evaluate_outcomes(net, test_iter, split_f)
+        test_acc = outcomes.count('1') / len(outcomes)
+        animator.legend[2] = f'test acc ({len(outcomes):,} images)'
         animator.add(epoch + 1, (None, None, test_acc))
         history.append({'epoch': epoch + 1,
                         'train_loss': metric[0] / metric[2],
@@ -150,7 +190,8 @@ def train_ch12(net, train_iter, test_iter, loss, trainer, num_epochs,
     speed = metric[2] * num_epochs / timer.sum()
     final = history[-1]
     print(f'loss {final["train_loss"]:.3f}, '
-          f'train acc {final["train_acc"]:.3f}, test acc {test_acc:.3f}')
+          f'train acc {final["train_acc"]:.3f}, curve test acc '
+          f'{test_acc:.3f} ({len(outcomes):,} images)')
     print(f'{speed:.1f} examples/sec on {ctx_list}')
     return {**final, 'examples_per_sec': speed,
             'seconds': wall_clock.stop(), 'history': history}

@@ -467,7 +467,8 @@ def fit_linear(loader, epochs, sparse_label=True):
     for _ in range(epochs):
         loss_sum = correct = count = 0
         for X, y in loader:
-            l, c = train_batch_ch12(net, X, y, loss, trainer, [mx.cpu()])
+            l, c = train_batch_ch12(net, X, y, loss, trainer,
+                                    [mx.cpu()]).asnumpy()
             loss_sum, correct, count = (loss_sum + l, correct + c,
                                         count + len(y))
         curve.append((loss_sum / count, correct / count))

@@ -111,10 +111,11 @@ def test_nbval_sanitizer_masks_machine_details():
     here = (d2l.fill('d2l: using test_batch.bin from /a/cifar10: well-'
                      'formed, but not the official CIFAR-10 release (SHA1 '
                      'differs).') + '\n'
-            f'{d2l.BUDGETS["quick"]}, '
-            'on [cpu(0)]\nloss 3.170, train acc 0.230, test acc 0.043\n')
+            f'{d2l.BUDGETS["quick"]}, on [cpu(0)]\nloss 3.170, train acc '
+            f'0.230, curve test acc 0.043 (256 images)\n')
     there = (f'{d2l.BUDGETS["full"]}, on [gpu(0), gpu(1)]\n'
-             'loss 0.170, train acc 0.930, test acc 0.843\n')
+             'loss 0.170, train acc 0.930, curve test acc 0.843 (10,000 '
+             'images)\n')
     assert sanitize(here) == sanitize(there)
     assert here.count('\n') == 4  # The note took two lines.
     # The committed run's line, and the cpu budget's now.

@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from d2l import data
+from printed import notes
 
 NAMES = [f'data_batch_{i}.bin' for i in range(1, 6)] + ['test_batch.bin']
 ARCHIVE = 'cifar-10-binary.tar.gz'
@@ -103,7 +104,7 @@ def test_noncanonical_file_is_read_with_one_note(tmp_path, capsys):
     assert (dataset[0][1], dataset[9999][1]) == (7, 3)
     assert np.array_equal(X, images(rec))
     assert np.array_equal(y, rec[:, 0])
-    note = capsys.readouterr().out.strip().splitlines()
+    note = notes(capsys.readouterr().out)
     assert len(note) == 1
     assert 'test_batch.bin' in note[0] and 'SHA1' in note[0]
 
@@ -113,9 +114,9 @@ def test_note_comes_once_per_process(tmp_path, small, capsys):
     data.CIFAR10(root=str(tmp_path), train=False)
     data.CIFAR10(root=str(tmp_path), train=False)
     data.CIFAR10(root=str(tmp_path), train=True)
-    notes = capsys.readouterr().out.strip().splitlines()
-    assert len(notes) == 2
-    assert 'test_batch.bin' in notes[0] and 'data_batch_1' in notes[1]
+    printed = notes(capsys.readouterr().out)
+    assert len(printed) == 2
+    assert 'test_batch.bin' in printed[0] and 'data_batch_1' in printed[1]
 
 
 def test_canonical_files_get_no_note(tmp_path, small, capsys, monkeypatch):
@@ -132,7 +133,7 @@ def test_train_split_is_the_five_batches_in_order(tmp_path, small, capsys):
     train = np.concatenate([recs[name] for name in NAMES[:5]])
     assert np.array_equal(X.asnumpy(), images(train))
     assert np.array_equal(y, train[:, 0])
-    note = capsys.readouterr().out.strip().splitlines()
+    note = notes(capsys.readouterr().out)
     assert len(note) == 1
     assert all(name in note[0] for name in NAMES[:5])
     assert 'test_batch.bin' not in note[0]
@@ -375,7 +376,7 @@ def test_download_gets_its_name_once_complete(tmp_path, small, monkeypatch,
         [recs[name][:, 0] for name in NAMES[:5]]))
     # A d2l note on stdout, which nbval's sanitizer removes; no stderr.
     out, err = capsys.readouterr()
-    assert out.startswith(f'd2l: downloading {url} into {tmp_path}\n')
+    assert notes(out)[0] == f'd2l: downloading {url} into {tmp_path}'
     assert err == ''
 
 
@@ -405,8 +406,7 @@ def shm_free(monkeypatch, mib):
 
 @pytest.fixture
 def forking(monkeypatch):
-    monkeypatch.setattr(multiprocessing, 'get_start_method',
-                        lambda allow_none=False: 'fork')
+    monkeypatch.setattr(sys, 'platform', 'linux')
 
 
 @pytest.mark.parametrize('cores, workers',
@@ -432,18 +432,27 @@ def test_dataloader_workers_fit_into_dev_shm(monkeypatch, forking, capsys,
     out = capsys.readouterr().out
     if workers == wanted:
         assert out == ''
-    else:  # One line, once per process.
-        assert out == (
+    else:  # One note, once per process.
+        assert notes(out) == [
             f'd2l: /dev/shm has {mib or 0} MiB free, room for {workers} '
             f'DataLoader workers, not {wanted}; give the container more '
-            f'(docker run --shm-size=8g or --ipc=host).\n')
+            f'(docker run --shm-size=8g or --ipc=host).']
 
 
-def test_no_dataloader_workers_without_fork(monkeypatch):
+@pytest.mark.parametrize('platform', ['darwin', 'win32'])
+def test_no_dataloader_workers_without_safe_fork(monkeypatch, platform):
     monkeypatch.setattr(os, 'sched_getaffinity', lambda pid: range(16))
-    monkeypatch.setattr(multiprocessing, 'get_start_method',
-                        lambda allow_none=False: 'spawn')
+    monkeypatch.setattr(sys, 'platform', platform)
     assert data.get_dataloader_workers() == 0
+
+
+def test_dataloader_workers_whatever_the_start_method(monkeypatch, forking):
+    # d2l.DataLoader forks its workers itself (Python 3.14: forkserver).
+    monkeypatch.setattr(os, 'sched_getaffinity', lambda pid: range(16))
+    shm_free(monkeypatch, 8192)
+    monkeypatch.setattr(multiprocessing, 'get_start_method',
+                        lambda allow_none=False: 'forkserver')
+    assert data.get_dataloader_workers() == 4
 
 
 def run_python(code, *args, timeout=120):
@@ -495,8 +504,8 @@ augs = transforms.Compose([
     transforms.RandomResizedCrop((32, 32), scale=(0.1, 1), ratio=(0.5, 2)),
     transforms.ToTensor()])
 dataset = CIFAR10(train=True).take(n).transform_first(augs)
-loader = gluon.data.DataLoader(dataset, batch_size=256, shuffle=True,
-                               num_workers=workers)
+loader = d2l.DataLoader(dataset, batch_size=256, shuffle=True,
+                        num_workers=workers)
 print(sum(X.shape[0] for X, y in loader))
 '''
 

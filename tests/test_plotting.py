@@ -130,3 +130,20 @@ def test_show_images_texts_clear_every_image(grid, captions, lines):
         assert all(t.get_text().count('\n') >= lines for t in below)
         assert all(t.get_window_extent().width <= scale * fig.dpi
                    for t in below)
+
+
+def test_animator_legend_covers_no_curve(monkeypatch):
+    # The training plot's curves fill the axes (the loss near the top,
+    # accuracies rising into the corners): its legend must sit beside it.
+    monkeypatch.setattr(d2l.plotting, '_in_notebook', lambda: True)
+    monkeypatch.setattr(d2l.Animator, '_draw', lambda self, line: (
+        self.axes.cla(), self.config_axes()))
+    animator = d2l.Animator(xlabel='epoch', xlim=[0, 2], ylim=[0, None],
+                            legend=['train loss', 'train acc',
+                                    'test acc (2,000 images)'])
+    animator.add(1, (2.3, 0.1, 0.1))
+    animator.fig.canvas.draw()
+    renderer = animator.fig.canvas.get_renderer()
+    legend = animator.axes.get_legend().get_window_extent(renderer)
+    axes = animator.axes.get_window_extent(renderer)
+    assert legend.x0 >= axes.x1 or legend.y1 <= axes.y0

@@ -25,6 +25,8 @@ def test_seeds_writes_every_run_and_the_figure(tmp_path, monkeypatch,
     record = tmp_path / 'results' / 'seeds.json'
     load_tool('seeds').main('2', str(record))
     runs = json.loads(record.read_text())
+    assert sorted(path.name for path in record.parent.iterdir()) == [
+        'seeds.json']
     assert [(run['lr_schedule'], run['recipe'], run['seed'])
             for run in runs] == [
         (lr_schedule, recipe, seed) for lr_schedule in ('cosine', 'constant')

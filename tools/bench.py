@@ -90,8 +90,8 @@ def train_pass(net, batches, loss, trainer, device):
     def run_pass():
         start, images = time.perf_counter(), 0
         for X, y in batches:
-            # It reads the loss and accuracy back, so it is synchronous.
-            train_batch_ch12(net, X, y, loss, trainer, [device])
+            # Reading the loss and accuracy back waits for the step.
+            train_batch_ch12(net, X, y, loss, trainer, [device]).asnumpy()
             images += X.shape[0]
         return images / (time.perf_counter() - start)
     return run_pass

@@ -9,7 +9,8 @@ which set the initialization, the data order and the augmentation's
 draws, under each learning-rate schedule of `d2l.LR_SCHEDULES` (the
 chapter's cosine decay and the book's constant rate), on the budget that
 $D2L_BUDGET names (cpu if unset). RECORD.json (default
-results/seeds.json) gets one entry per run, with its `lr_schedule`;
+results/seeds.json) gets one entry per run, with its `lr_schedule`, when
+all have run (RECORD.json.partial holds those done so far);
 tools/seeds_table.py draws its figure and README table.
 """
 import json
@@ -19,8 +20,17 @@ import sys
 import d2l
 
 
-def train_seeds(budget, seeds):
-    """One entry per schedule, recipe and seed, in that order."""
+def save(runs, path):
+    """Write `runs` to `path` whole: a reader never sees half a file."""
+    with open(f'{path}.tmp', 'w') as f:
+        json.dump(runs, f, indent=1)
+    os.replace(f'{path}.tmp', path)
+
+
+def train_seeds(budget, seeds, partial_path):
+    """One entry per schedule, recipe and seed, in that order; the runs
+    so far are kept in `partial_path` after each, so that a stopped
+    `make seeds` loses only the run under way."""
     devices = d2l.try_all_gpus()
     hardware = d2l.describe_hardware(devices)
     runs = []
@@ -45,6 +55,7 @@ def train_seeds(budget, seeds):
                     'hardware': hardware, 'devices': str(devices),
                     'seconds': timer.stop(),
                     'test_outcomes': run['test_outcomes']})
+                save(runs, partial_path)
     return runs
 
 
@@ -55,10 +66,11 @@ def main(num_seeds=3, record_path='results/seeds.json'):
     os.environ.setdefault('D2L_BUDGET', 'cpu')
     budget = d2l.get_budget()
     timer = d2l.Timer()
-    runs = train_seeds(budget, range(int(num_seeds)))
     os.makedirs(os.path.dirname(record_path) or '.', exist_ok=True)
-    with open(record_path, 'w') as f:
-        json.dump(runs, f, indent=1)
+    partial_path = f'{record_path}.partial'
+    runs = train_seeds(budget, range(int(num_seeds)), partial_path)
+    save(runs, record_path)
+    os.remove(partial_path)
     print(d2l.seed_table(runs))
     print(f'{len(runs)} runs in {timer.stop() / 60:.1f} minutes; wrote '
           f'{record_path}')
