@@ -1,6 +1,7 @@
 """The container files: the Dockerfile passes hadolint, which finds broken
 ones; it installs with `make install`; the dev container builds it."""
 import json
+import os
 import pathlib
 import re
 import subprocess
@@ -159,3 +160,30 @@ def test_devcontainer_builds_the_dockerfile_it_names():
     assert re.search(r'^EXPOSE 8888$', text, re.M)
     assert config['postCreateCommand'] == 'make install MXNET=mxnet'
     assert "'make lab " in config['postStartCommand']
+
+
+def test_the_image_skips_only_what_it_cannot_run(tmp_path):
+    """Under CI a skip fails, except in the image (D2L_CONTAINER=1) for a
+    test marked host_only: the MXNET=system test needs a second Python."""
+    test = 'tests/test_install.py::' \
+        'test_make_install_system_on_a_python_with_mxnet'
+    env = {k: v for k, v in os.environ.items()
+           if k not in ('D2L_CONTAINER', 'PYENV_ROOT')}
+    # No Python 3.10 there: HOME has no pyenv, PATH no python3.10.
+    env.update(CI='true', HOME=str(tmp_path), PATH='/usr/bin:/bin')
+
+    def pytest_(**extra):
+        return subprocess.run(
+            [sys.executable, '-m', 'pytest', '-q', '-rs', test],
+            capture_output=True, text=True, cwd=ROOT,
+            env={**env, **extra}, timeout=300)
+    on_host = pytest_()
+    assert on_host.returncode == 1
+    assert 'would be skipped under CI' in on_host.stdout
+    assert 'no Python 3.10 in ~/.pyenv' in on_host.stdout
+    image = pytest_(D2L_CONTAINER='1')
+    assert image.returncode == 0, image.stdout
+    assert ('not in the image: its Python is 3.11 alone (python:3.11-'
+            'slim-bookworm); this test needs a second one, a 3.10'
+            in image.stdout)
+    assert '1 skipped' in image.stdout
