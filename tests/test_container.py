@@ -290,6 +290,10 @@ def test_container_script_builds_this_dockerfile_as_its_user():
 def test_the_image_skips_only_what_it_cannot_run(tmp_path):
     """Under CI a skip fails, except in the image (D2L_CONTAINER=1) for a
     test marked host_only: the MXNET=system test needs a second Python."""
+    # The image says what it is.
+    assert 'D2L_CONTAINER=1' in [
+        word for keyword, args in instructions(DOCKERFILE.read_text())
+        if keyword == 'ENV' for word in args.split()]
     test = 'tests/test_install.py::' \
         'test_make_install_system_on_a_python_with_mxnet'
     env = {k: v for k, v in os.environ.items()
