@@ -34,9 +34,12 @@ USER 1000:1000
 # The Makefile reads VENV from the environment: a venv outside the project
 # folder is neither hidden by a checkout mounted over that folder nor mixed
 # up with a host's .venv in it. The install keeps no pip cache.
+# D2L_CONTAINER: the tests skip what needs more than the image has, e.g.
+# a second Python, even under CI (tests/conftest.py).
 ENV VENV=/home/d2l/venv \
     PIP_NO_CACHE_DIR=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    D2L_CONTAINER=1
 # Made by d2l, so that both are d2l's: a named volume on the data folder
 # (MXNet's default, ~/.mxnet) starts out writable.
 RUN mkdir -p /home/d2l/image-augmentation /home/d2l/.mxnet/datasets

@@ -35,8 +35,8 @@ CIFAR_DIR := $(MXNET_HOME)/datasets/cifar10
 export MXNET_HOME
 
 .PHONY: help install kernel venv clean-venv data test test-platforms \
-	run run-beyond trust lab html bench record record-beyond figures \
-	check-results seeds clean
+	test-container run run-beyond trust lab html bench record \
+	record-beyond figures check-results seeds clean
 
 help:
 	@echo 'make install   create .venv with the pinned MXNet stack and kernel'
@@ -46,6 +46,9 @@ help:
 	@echo 'make test      unit tests, both committed notebooks (nbval), pages'
 	@echo 'make test-platforms  Python 3.10, 3.12, 3.13, Colab, CUDA build'
 	@echo '               (venvs of their own under $(BUILD)/platforms)'
+	@echo 'make test-container  build the Dockerfile with buildah and run'
+	@echo '               `make test` in the image (as root; before each'
+	@echo "               release of the image's files)"
 	@echo 'make run       execute the committed chapter into $(RUN)'
 	@echo '               (kept only if every cell succeeds)'
 	@echo 'make run-beyond  the same for the companion, into $(RUN_BEYOND)'
@@ -132,6 +135,11 @@ test: venv data html
 # venv of its own under $(BUILD)/platforms (tests/test_platforms.py).
 test-platforms: venv data
 	D2L_BUDGET=quick $(PY) -m pytest tests -m platforms
+
+# The Dockerfile built with buildah from a stand-in for its base image,
+# then `make test` in that image (tools/test_container.sh; as root).
+test-container: data
+	tools/test_container.sh $(CIFAR_DIR) $(BUILD)/container
 
 run: venv data
 	$(PY) tools/run_notebook.py $(CHAPTER) $(BUILD)

@@ -284,6 +284,8 @@ def _make_install_system(project, python, *args):
 
 
 @pytest.mark.install
+@pytest.mark.host_only('its Python is 3.11 alone (python:3.11-slim-'
+                       'bookworm); this test needs a second one, a 3.10')
 @pytest.mark.skipif(_python310() is None,
                     reason='no Python 3.10 in ~/.pyenv/versions/3.10.* '
                     'or in a prefix of its own on PATH (`pyenv install '
