@@ -27,6 +27,8 @@ KERNEL := d2l-mxnet
 # replaces mxnet, numpy (held at the version there) or CUDA libraries.
 MXNET ?= $(if $(shell nvidia-smi -L 2>/dev/null),mxnet-cu112,mxnet)
 MXNET_VERSION := 1.9.1
+# Every package's version, per Python (tests use another file).
+CONSTRAINTS ?= constraints.txt
 SYSTEM := $(filter system,$(MXNET))
 
 # Gluon keeps CIFAR-10 in $MXNET_HOME/datasets/cifar10, as MXNet does.
@@ -40,7 +42,7 @@ export MXNET_HOME
 
 help:
 	@echo 'make install   create .venv with the pinned MXNet stack and kernel'
-	@echo '               (PYTHON=python3.13 to choose; Python 3.10 to 3.13;'
+	@echo '               (PYTHON=python3.13 to choose; Python 3.10 to 3.15;'
 	@echo '               MXNET=system: use the MXNet that PYTHON has)'
 	@echo 'make clean-venv  remove .venv, to start over with `make install`'
 	@echo 'make test      unit tests, both committed notebooks (nbval), pages'
@@ -74,13 +76,19 @@ install:
 	@tools/prepare_venv.sh $(VENV) $(SYSTEM)
 	@$(PY) -m pip install -q --upgrade pip setuptools wheel
 ifeq ($(SYSTEM),)
-	@$(PY) -m pip install -q -c constraints.txt -r requirements.txt
+	@# A pin this Python cannot install is one line naming the pin and the
+	@# Python it needs (tools/pins.py), not pip's resolver output; the venv
+	@# goes, so nothing is left half-installed.
+	@mkdir -p $(BUILD)
+	@$(PY) -m pip install -q -c $(CONSTRAINTS) -r requirements.txt \
+		>$(BUILD)/install.log 2>&1 || { $(PY) tools/pins.py \
+		$(BUILD)/install.log $(CONSTRAINTS); rm -rf $(VENV); exit 1; }
 	@# Without its dependencies: its metadata asks for numpy<2, which has
 	@# no wheels for Python 3.13; requirements.txt names what it needs.
 	@$(PY) -m pip install -q --no-deps $(MXNET)==$(MXNET_VERSION)
 else
 	@$(PY) -m pip install -q -r <(grep -Eiv '^numpy==' requirements.txt) \
-		-c <(grep -Eiv '^(mxnet|numpy)==' constraints.txt; \
+		-c <(grep -Eiv '^(mxnet|numpy)==' $(CONSTRAINTS); \
 			$(PY) -c 'import numpy; print(f"numpy=={numpy.__version__}")')
 endif
 	@if [ "$(MXNET)" = mxnet-cu112 ]; then \
