@@ -46,7 +46,8 @@ help:
 	@echo '               MXNET=system: use the MXNet that PYTHON has)'
 	@echo 'make clean-venv  remove .venv, to start over with `make install`'
 	@echo 'make test      unit tests, both committed notebooks (nbval), pages'
-	@echo 'make test-platforms  Python 3.10, 3.12, 3.13, Colab, CUDA build'
+	@echo 'make test-platforms  Debian 12 (3.11.2), 3.12 to 3.15, Colab,'
+	@echo '               CUDA build'
 	@echo '               (venvs of their own under $(BUILD)/platforms)'
 	@echo 'make run       execute the committed chapter into $(RUN)'
 	@echo '               (kept only if every cell succeeds)'
@@ -135,8 +136,9 @@ test: venv data html
 		--nbval --sanitize-with tests/nbval_sanitize.cfg \
 		--nbval-cell-timeout 3600
 
-# Python 3.10, 3.12 and 3.13, Colab's set-up and the CUDA build, each in a
-# venv of its own under $(BUILD)/platforms (tests/test_platforms.py).
+# Debian 12's Python 3.11.2, 3.12 to 3.15 (3.14 and 3.15 from Debian
+# unstable's packages), Colab's set-up and the CUDA build, each in a venv
+# of its own under $(BUILD)/platforms (tests/test_platforms.py).
 test-platforms: venv data
 	D2L_BUDGET=quick $(PY) -m pytest tests -m platforms
 
