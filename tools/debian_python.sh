@@ -52,22 +52,22 @@ packages=(python$version python$version-minimal libpython$version
           liblzma5 libncursesw6 libreadline8t64 libsqlite3-0 libtinfo6
           libuuid1 libzstd1 libmpdec4 libgcc-s1 libstdc++6 libgomp1
           media-types tzdata)
-(cd "$debs" && apt-get "${options[@]}" -qq download "${packages[@]}") \
-    >&2 || {
-    echo "tools/debian_python.sh: Debian unstable has no Python $version" \
-         "(or cannot be reached); the packages: ${packages[*]}." >&2
-    exit 1; }
+if ! said=$(cd "$debs" &&
+            apt-get "${options[@]}" -qq download "${packages[@]}" 2>&1)
+then
+    echo "tools/debian_python.sh: cannot download Python $version from" \
+         "Debian unstable: $(grep -m1 '^E:' <<< "$said")" >&2
+    exit 1
+fi
 rm -rf "$root"
 for deb in "$debs"/*.deb; do
     dpkg -x "$deb" "$root"
 done
+# RPATH, not RUNPATH (--force-rpath): it also applies to the extension
+# modules Python opens later (_ssl, _sqlite3, ...).
 lib=$root/usr/lib/x86_64-linux-gnu
-# Debian's usrmerge puts the loader in /usr/lib64 and the libraries under
-# /usr/lib; older packages may still use /lib.
-loader=$(find "$root" -name 'ld-linux-x86-64.so.2' | head -1)
-cp -a "$root"/lib/x86_64-linux-gnu/. "$lib"/ 2>/dev/null || true
-patchelf --set-interpreter "$loader" --force-rpath --set-rpath "$lib" \
-    "$python"
+patchelf --set-interpreter "$lib/ld-linux-x86-64.so.2" --force-rpath \
+    --set-rpath "$lib" "$python"
 # Debian's ensurepip takes pip's wheel from /usr/share/python-wheels
 # (sysconfig's WHEEL_PKG_DIR): the system's, with the system's pip.
 sed -i "s|^_pkg_dir = .*|_pkg_dir = '$root/usr/share/python-wheels'|" \
