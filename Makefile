@@ -81,7 +81,7 @@ ifeq ($(SYSTEM),)
 	@# Python it needs (tools/pins.py), not pip's resolver output; the venv
 	@# goes, so nothing is left half-installed.
 	@mkdir -p $(BUILD)
-	@$(PY) -m pip install -q -c $(CONSTRAINTS) -r requirements.txt \
+	@$(PY) -m pip install -c $(CONSTRAINTS) -r requirements.txt \
 		>$(BUILD)/install.log 2>&1 || { $(PY) tools/pins.py \
 		$(BUILD)/install.log $(CONSTRAINTS); rm -rf $(VENV); exit 1; }
 	@# Without its dependencies: its metadata asks for numpy<2, which has

@@ -42,26 +42,52 @@ def test_a_pin_that_needs_a_later_patch_release_is_found(tmp_path):
         'soupsieve==4.1.3': '>=3.11.5', 'numpy==2.5.5': '>=3.12'}
 
 
-@pytest.mark.skipif(sys.version_info >= (3, 12),
-                    reason='the pin below installs here')
-def test_make_install_that_cannot_is_one_line_and_no_venv(tmp_path):
-    # NumPy 2.5.5 needs Python 3.12: pinned for this Python, pip fails.
+def _make_install_with(tmp_path, replacements):
+    """`make install` with constraints.txt's lines replaced: its lines of
+    its own (make install:), having left no venv."""
+    text = pins.CONSTRAINTS.read_text()
+    for old, new in replacements.items():
+        assert old in text
+        text = text.replace(old, new)
     bad = tmp_path / 'constraints.txt'
-    bad.write_text(pins.CONSTRAINTS.read_text().replace(
-        "numpy==2.5.5; python_version >= '3.12'", 'numpy==2.5.5').replace(
-        "numpy==1.23.5; python_version < '3.12'\n", ''))
+    bad.write_text(text)
     venv = tmp_path / 'venv'
     done = subprocess.run(
         ['make', '-s', 'install', f'PYTHON={sys._base_executable}',
          f'VENV={venv}', f'CONSTRAINTS={bad}', f'BUILD={tmp_path}'],
         capture_output=True, text=True, cwd=pins.ROOT)
     assert done.returncode != 0
-    ours = [line for line in done.stderr.splitlines()
+    assert 'ResolutionImpossible' not in done.stderr + done.stdout
+    assert not venv.exists()
+    return [line for line in done.stderr.splitlines()
             if line.startswith('make install:')]
+
+
+# Python 3.11: the pins below are releases for other Pythons.
+only_on_3_11 = pytest.mark.skipif(sys.version_info[:2] != (3, 11),
+                                  reason='the pins below are for 3.11')
+
+
+@only_on_3_11
+def test_a_pin_for_a_newer_python_is_one_line_naming_it(tmp_path):
+    # NumPy 2.5.5 needs Python 3.12.
+    ours = _make_install_with(tmp_path, {
+        "numpy==2.5.5; python_version >= '3.12'": 'numpy==2.5.5',
+        "numpy==1.23.5; python_version < '3.12'\n": ''})
     assert ours == [
         f'make install: numpy==2.5.5 needs Python >=3.12, and '
         f'{sys._base_executable} is Python {sys.version.split()[0]}; '
         f'install a Python it allows (the README names those tested) and '
         f'run `make install PYTHON=/path/to/it`.']
-    assert 'ResolutionImpossible' not in done.stderr + done.stdout
-    assert not venv.exists()
+
+
+@only_on_3_11
+def test_pins_that_conflict_are_one_line_naming_them(tmp_path):
+    # The constraint disagrees with requirements.txt's scipy==1.15.3.
+    ours = _make_install_with(tmp_path, {
+        "scipy==1.15.3; python_version < '3.12'": 'scipy==1.16.3'})
+    assert len(ours) == 1 and ours[0].startswith(
+        'make install: pip could not install the pinned packages for '
+        f'Python {sys.version.split()[0]}: the conflict is caused by: ')
+    assert 'The user requested scipy==1.15.3; The user requested ' \
+        '(constraint) scipy==1.16.3 (all of it in ' in ours[0]

@@ -8,8 +8,8 @@ it would install, no install), cached in _build/requires-python.json, and
 names the pins that a given Python release cannot install.
 
 `python tools/pins.py LOG [CONSTRAINTS]`, run by `make install` when pip
-failed, says why in one line: the pin and the Python it needs, else pip's
-last error.
+failed, says why in one line: the pin and the Python it needs, else the
+conflict pip found.
 """
 import json
 import pathlib
@@ -64,7 +64,7 @@ def _ask_the_index(names, python):
             capture_output=True, text=True)
         if done.returncode:
             sys.exit(f'tools/pins.py: pip cannot read the pins\' '
-                     f'metadata: {_last_error(done.stderr)}')
+                     f'metadata: {_pip_error(done.stderr)}')
         return {_pinned(Requirement(f'{m["name"]}=={m["version"]}')):
                 m.get('requires_python') or ''
                 for m in (item['metadata'] for item in
@@ -93,10 +93,21 @@ def excluded(python, constraints=CONSTRAINTS, cache=CACHE):
             if not SpecifierSet(spec).contains(python, prereleases=True)]
 
 
-def _last_error(output):
-    errors = [line for line in output.splitlines()
-              if line.startswith('ERROR:')]
-    return (errors or output.splitlines() or ['(no output)'])[-1]
+def _pip_error(output):
+    """pip's error in one line: the conflict's causes where it names them
+    (`The conflict is caused by:` and the indented lines under it), else
+    its first error line."""
+    lines = output.splitlines()
+    if 'The conflict is caused by:' in lines:
+        start = lines.index('The conflict is caused by:') + 1
+        causes = []
+        for line in lines[start:]:
+            if not line.startswith(' '):
+                break
+            causes.append(line.strip())
+        return f'the conflict is caused by: {"; ".join(causes)}'
+    errors = [line for line in lines if line.startswith('ERROR:')]
+    return (errors or lines or ['(no output)'])[0]
 
 
 def explain(log, constraints=CONSTRAINTS):
@@ -105,7 +116,7 @@ def explain(log, constraints=CONSTRAINTS):
     found = excluded(python, constraints)
     if not found:
         return (f'make install: pip could not install the pinned packages '
-                f'for Python {python}: {_last_error(log.read_text())} '
+                f'for Python {python}: {_pip_error(log.read_text())} '
                 f'(all of it in {log}).')
     name, spec = found[0]
     more = f' (and {len(found) - 1} more pins)' if len(found) > 1 else ''
