@@ -27,6 +27,8 @@ KERNEL := d2l-mxnet
 # replaces mxnet, numpy (held at the version there) or CUDA libraries.
 MXNET ?= $(if $(shell nvidia-smi -L 2>/dev/null),mxnet-cu112,mxnet)
 MXNET_VERSION := 1.9.1
+# Every package's version, per Python (tests use another file).
+CONSTRAINTS ?= constraints.txt
 SYSTEM := $(filter system,$(MXNET))
 
 # Gluon keeps CIFAR-10 in $MXNET_HOME/datasets/cifar10, as MXNet does.
@@ -40,11 +42,12 @@ export MXNET_HOME
 
 help:
 	@echo 'make install   create .venv with the pinned MXNet stack and kernel'
-	@echo '               (PYTHON=python3.13 to choose; Python 3.10 to 3.13;'
+	@echo '               (PYTHON=python3.13 to choose; Python 3.10 to 3.15;'
 	@echo '               MXNET=system: use the MXNet that PYTHON has)'
 	@echo 'make clean-venv  remove .venv, to start over with `make install`'
 	@echo 'make test      unit tests, both committed notebooks (nbval), pages'
-	@echo 'make test-platforms  Python 3.10, 3.12, 3.13, Colab, CUDA build'
+	@echo 'make test-platforms  Debian 12 (3.11.2), 3.12 to 3.15, Colab,'
+	@echo '               CUDA build'
 	@echo '               (venvs of their own under $(BUILD)/platforms)'
 	@echo 'make test-container  build the Dockerfile with buildah and run'
 	@echo '               `make test` in the image (as root; before each'
@@ -78,13 +81,19 @@ install:
 	@tools/prepare_venv.sh $(VENV) $(SYSTEM)
 	@$(PY) -m pip install -q --upgrade pip setuptools wheel
 ifeq ($(SYSTEM),)
-	@$(PY) -m pip install -q -c constraints.txt -r requirements.txt
+	@# A pin this Python cannot install is one line naming the pin and the
+	@# Python it needs (tools/pins.py), not pip's resolver output; the venv
+	@# goes, so nothing is left half-installed.
+	@mkdir -p $(BUILD)
+	@$(PY) -m pip install -c $(CONSTRAINTS) -r requirements.txt \
+		>$(BUILD)/install.log 2>&1 || { $(PY) tools/pins.py \
+		$(BUILD)/install.log $(CONSTRAINTS); rm -rf $(VENV); exit 1; }
 	@# Without its dependencies: its metadata asks for numpy<2, which has
 	@# no wheels for Python 3.13; requirements.txt names what it needs.
 	@$(PY) -m pip install -q --no-deps $(MXNET)==$(MXNET_VERSION)
 else
 	@$(PY) -m pip install -q -r <(grep -Eiv '^numpy==' requirements.txt) \
-		-c <(grep -Eiv '^(mxnet|numpy)==' constraints.txt; \
+		-c <(grep -Eiv '^(mxnet|numpy)==' $(CONSTRAINTS); \
 			$(PY) -c 'import numpy; print(f"numpy=={numpy.__version__}")')
 endif
 	@if [ "$(MXNET)" = mxnet-cu112 ]; then \
@@ -131,8 +140,9 @@ test: venv data html
 		--nbval --sanitize-with tests/nbval_sanitize.cfg \
 		--nbval-cell-timeout 3600
 
-# Python 3.10, 3.12 and 3.13, Colab's set-up and the CUDA build, each in a
-# venv of its own under $(BUILD)/platforms (tests/test_platforms.py).
+# Debian 12's Python 3.11.2, 3.12 to 3.15 (3.14 and 3.15 from Debian
+# unstable's packages), Colab's set-up and the CUDA build, each in a venv
+# of its own under $(BUILD)/platforms (tests/test_platforms.py).
 test-platforms: venv data
 	D2L_BUDGET=quick $(PY) -m pytest tests -m platforms
 

@@ -9,6 +9,9 @@ from .preload import prepare_mxnet, usable_cores, use_all_cores
 for _note in prepare_mxnet():
     print(fill(_note))
 del _note
+# MXNet's recordio writes with ndarray.tostring, gone in NumPy 2.3.
+from . import recordio
+recordio.use_tobytes()
 
 from .affine import BatchAffine
 from .augment import (BatchColorJitter, BatchCompose, BatchFlipLeftRight,

@@ -116,6 +116,19 @@ def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5,
 TRANSIENT_PROGRESS = 'd2l_progress'
 
 
+def figure_stack():
+    """The versions that decide a figure's pixels: Python's (which picks
+    the wheels), NumPy's, Pillow's and matplotlib's (which ships its own
+    FreeType). A figure repeats pixel for pixel only on the same stack."""
+    import platform
+
+    import matplotlib
+    import PIL
+    return {'python': '.'.join(platform.python_version_tuple()[:2]),
+            'numpy': np.__version__, 'pillow': PIL.__version__,
+            'matplotlib': matplotlib.__version__}
+
+
 class Animator:
     """Plot data points as they arrive: live in Jupyter, text elsewhere."""
 

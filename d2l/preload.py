@@ -9,9 +9,12 @@ both cores give. MXNet reads OMP_NUM_THREADS only when it loads.
 
 NumPy names. MXNet 1.9.1 (2022) reads names from NumPy as it loads and when
 it runs that later NumPy releases removed (`np.bool` in 1.24, `np.PZERO`,
-`np.alltrue`, `np.compat` ... in 2.0). Restored where missing, MXNet runs
-on NumPy 1.24 to 2.2; NumPy 2.3 removed `ndarray.tostring`, a method no
-module attribute can bring back, so NumPy stops at 2.2. NumPy 2 writes a
+`np.alltrue`, `np.compat` ... in 2.0, `np.in1d`, `np.trapz` and the
+`numpy.compat` module in 2.4). Restored where missing, MXNet runs on NumPy
+1.24 to 2.5. NumPy 2.3 removed `ndarray.tostring`, a method no module
+attribute can bring back; MXNet calls it only in `mxnet.recordio.pack` and
+`pack_img`, which d2l replaces once MXNet has loaded (d2l/recordio.py).
+NumPy 2 writes a
 scalar as `np.int64(19)`, which MXNet cannot parse where it passes
 operator parameters as text; d2l has NumPy 2 print scalars as 1.25 did.
 Python 3.12 removed `distutils`, whose LooseVersion MXNet imports;
@@ -31,6 +34,7 @@ import os
 import pathlib
 import struct
 import sys
+import types
 import warnings
 
 # cgroup v2's CPU limit for this process ("max" or "QUOTA PERIOD").
@@ -80,8 +84,8 @@ def use_all_cores(environ=os.environ, modules=sys.modules):
             f'OMP_NUM_THREADS to choose another number.')
 
 
-# The newest NumPy whose removals MXNet 1.9.1 needs can all be restored.
-NEWEST_NUMPY = (2, 2)
+# The newest NumPy that MXNet 1.9.1 was tested with, its removals restored.
+NEWEST_NUMPY = (2, 5)
 
 # As NumPy 1.23 had them.
 _REMOVED_VALUES = {
@@ -93,7 +97,7 @@ _REMOVED_VALUES = {
 # aliases: MXNet's __array_function__ table is keyed by the NumPy function,
 # so an alias would hand `np.all` to MXNet's `alltrue`.
 _RENAMED = {'alltrue': 'all', 'sometrue': 'any', 'product': 'prod',
-            'round_': 'round'}
+            'round_': 'round', 'trapz': 'trapezoid'}
 # Moved to the numpy-financial package in NumPy 1.20; MXNet lists them.
 _FINANCIAL = ('mirr', 'npv', 'pmt', 'ppmt', 'pv', 'rate')
 
@@ -122,12 +126,27 @@ def _financial(name):
     return removed
 
 
-def _compat(numpy):
-    # NumPy 2 keeps numpy.compat importable, deprecated, but no longer
-    # imports it itself; MXNet reads numpy.compat.basestring.
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', DeprecationWarning)
-        return importlib.import_module('numpy.compat')
+def _in1d(numpy):
+    def in1d(ar1, ar2, *args, **kwargs):
+        """numpy.in1d, removed from NumPy 2.4: numpy.isin, flattened."""
+        return numpy.isin(ar1, ar2, *args, **kwargs).ravel()
+    return in1d
+
+
+def _compat(numpy, modules):
+    # NumPy 2.0 to 2.3 keep numpy.compat importable, deprecated, but no
+    # longer import it themselves; 2.4 has none. MXNet reads only
+    # numpy.compat.basestring.
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', DeprecationWarning)
+            return importlib.import_module(f'{numpy.__name__}.compat')
+    except ImportError:
+        compat = types.ModuleType(f'{numpy.__name__}.compat', 'd2l: what '
+                                  'MXNet 1.9.1 reads of numpy.compat.')
+        compat.basestring = str
+        modules[compat.__name__] = compat
+        return compat
 
 
 def _numpy_has(numpy, name):
@@ -140,7 +159,8 @@ def _numpy_has(numpy, name):
 
 def numpy_names_missing(numpy):
     """The names MXNet 1.9.1 uses that `numpy` lacks, in a stable order."""
-    names = [*_REMOVED_VALUES, *_RENAMED, 'msort', *_FINANCIAL, 'compat']
+    names = [*_REMOVED_VALUES, *_RENAMED, 'msort', *_FINANCIAL, 'compat',
+             'in1d']
     return [name for name in names if not _numpy_has(numpy, name)]
 
 
@@ -156,10 +176,10 @@ def restore_numpy_names(numpy=None, modules=sys.modules):
     if version > NEWEST_NUMPY:
         newest = '.'.join(map(str, NEWEST_NUMPY))
         raise ImportError(
-            f'd2l: NumPy {numpy.__version__} is too new for MXNet 1.9.1, '
-            f'which needs what NumPy removed after {newest} (e.g. '
-            f'ndarray.tostring); install NumPy {newest}: pip install '
-            f'"numpy<={newest}.99" (make install does).')
+            f'd2l: NumPy {numpy.__version__} is newer than any that d2l '
+            f'and MXNet 1.9.1 were tested with (up to {newest}); install '
+            f'NumPy {newest}: pip install "numpy<={newest}.99" (make '
+            f'install does).')
     if version >= (2, 0):
         # NumPy 2 writes a scalar as `np.int64(19)`, and MXNet passes
         # operator parameters as text (`end=(19, 22)`): print as 1.25 did.
@@ -175,7 +195,9 @@ def restore_numpy_names(numpy=None, modules=sys.modules):
         elif name == 'msort':
             value = _msort(numpy)
         elif name == 'compat':
-            value = _compat(numpy)
+            value = _compat(numpy, modules)
+        elif name == 'in1d':
+            value = _in1d(numpy)
         else:
             value = _financial(name)
         setattr(numpy, name, value)

@@ -100,6 +100,10 @@ def _install_inputs():
         r'^(?:install|kernel):.*\n(?:(?:\t|ifeq|else|endif).*\n)*',
         makefile, re.M))
     assert 'pip install' in recipes
+    # With the values of the variables they use (CONSTRAINTS).
+    used = '|'.join(set(re.findall(r'[$][(](\w+)[)]', recipes)))
+    recipes += ''.join(re.findall(rf'^(?:{used}) [?:]?= .*\n', makefile,
+                                  re.M))
     # Not the tail of a path outside the project, as $(SHARED)/data/...
     named = {name for name in re.findall(r'[\w./-]+\.(?:txt|sh|py)\b',
                                          recipes)

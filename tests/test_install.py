@@ -16,7 +16,7 @@ from packaging.requirements import Requirement
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
-SUPPORTED = ['3.10', '3.11', '3.12', '3.13']
+SUPPORTED = ['3.10', '3.11', '3.12', '3.13', '3.14', '3.15']
 
 
 def _pins(lines, python='3.11'):
@@ -66,9 +66,9 @@ def test_constraints_agree_with_requirements(python):
 
 def test_every_place_names_the_same_pythons():
     toml = (ROOT / 'pyproject.toml').read_text()
-    assert 'requires-python = ">=3.10,<3.14"' in toml
+    assert 'requires-python = ">=3.10,<3.16"' in toml
     readme = (ROOT / 'README.md').read_text()
-    assert 'Python 3.10 to 3.13' in readme
+    assert 'Python 3.10 to 3.15' in readme
     for old in ('3.8', '3.9'):
         assert f'Python {old}' not in readme
 
@@ -102,7 +102,7 @@ def test_numpy_pins_are_ones_d2l_supports():
 def _fake_python(folder, name, version):
     """A script answering like a Python `version` would: by exit code."""
     fake = folder / name
-    ok = (3, 10) <= version <= (3, 13)
+    ok = (3, 10) <= version <= (3, 15)
     fake.write_text(f'#!/bin/sh\ncase "$2" in *python_version*) '
                     f'echo {version[0]}.{version[1]}.0;; *) exit '
                     f'{0 if ok else 1};; esac\n')
@@ -124,7 +124,7 @@ def test_find_python_rejects_only_unsupported_versions(tmp_path):
     _fake_python(tmp_path, 'python3', (3, 9))
     out = _find_python(tmp_path)
     assert out.returncode == 1
-    assert ('MXNet 1.9.1 and the pinned packages need Python 3.10 to 3.13'
+    assert ('MXNet 1.9.1 and the pinned packages need Python 3.10 to 3.15'
             in out.stderr)
     found = subprocess.run(
         ['/bin/bash', str(ROOT / 'tools' / 'find_python.sh')],
@@ -133,14 +133,15 @@ def test_find_python_rejects_only_unsupported_versions(tmp_path):
     assert found.returncode == 0
     version = subprocess.run(
         [found.stdout.strip(), '-c',
-         'import sys; print((3, 10) <= sys.version_info[:2] <= (3, 13))'],
+         'import sys; print((3, 10) <= sys.version_info[:2] <= (3, 15))'],
         capture_output=True, text=True)
     assert version.stdout.strip() == 'True'
 
 
 @pytest.mark.parametrize('named, says', [
-    ('python3.14', 'is Python 3.14.0; MXNet 1.9.1 and the pinned packages '
-                   'need Python 3.10 to 3.13'),
+    ('python3.16', 'is Python 3.16.0; MXNet 1.9.1 and the pinned packages '
+                   'were tested with Python 3.10 to 3.15: install one of '
+                   'those and name it, e.g. PYTHON=python3.13.'),
     ('python3.9', 'is Python 3.9.0'),
     ('/no/such/python3.11', 'no such interpreter'),
     ('false', 'does not run')])
@@ -154,6 +155,20 @@ def test_python_named_but_unusable_is_an_error_not_a_fallback(
     out = _find_python(tmp_path, named)
     assert out.returncode == 1 and out.stdout == ''
     assert f'PYTHON={named}' in out.stderr and says in out.stderr
+
+
+def test_find_python_takes_3_14_and_3_15_after_3_11(tmp_path):
+    for version in ((3, 15), (3, 14)):
+        _fake_python(tmp_path, f'python{version[0]}.{version[1]}', version)
+    named = _find_python(tmp_path, 'python3.15')
+    assert (named.returncode, named.stdout.strip()) == (
+        0, str(tmp_path / 'python3.15'))
+    assert _find_python(tmp_path).stdout.strip() == \
+        str(tmp_path / 'python3.14')
+    # The one the notebooks were recorded with comes first.
+    _fake_python(tmp_path, 'python3.11', (3, 11))
+    assert _find_python(tmp_path).stdout.strip() == \
+        str(tmp_path / 'python3.11')
 
 
 def _prepare_venv(venv, **env):

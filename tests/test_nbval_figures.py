@@ -23,6 +23,7 @@ import numpy as np
 from PIL import Image
 import pytest
 
+import d2l
 import nbval_figures
 
 TESTS = pathlib.Path(__file__).resolve().parent
@@ -177,6 +178,35 @@ def test_sizes_and_counts_must_match():
     assert nbval_figures.compare(_display(picture, picture),
                                  _display(picture)) == [
         '1 figure(s) in the run, 2 in the notebook']
+
+
+def test_another_stack_compares_the_number_of_figures_only(capsys):
+    picture = _picture()
+    changed = 255 - picture
+    assert nbval_figures.compare(_display(picture), _display(changed),
+                                 same_stack=False) == []
+    assert nbval_figures.compare(_display(picture, picture),
+                                 _display(changed), same_stack=False) == [
+        '1 figure(s) in the run, 2 in the notebook']
+    here = d2l.plotting.figure_stack()
+    nb = nbformat.v4.new_notebook(metadata={'d2l': {'figure_stack': here}})
+    assert nbval_figures.same_stack(nb)
+    assert nbval_figures.same_stack(nbformat.v4.new_notebook())
+    other = nbformat.v4.new_notebook(metadata={'d2l': {
+        'figure_stack': {**here, 'matplotlib': '3.11.2'}}})
+    assert not nbval_figures.same_stack(other)
+    assert not nbval_figures.same_stack(other)
+    # Said once per notebook.
+    assert capsys.readouterr().out.count('their number is compared') == 1
+
+
+@pytest.mark.parametrize('name', ['image_augmentation',
+                                  'beyond_augmentation'])
+def test_the_notebooks_record_their_figure_stack(name):
+    path = TESTS.parent / 'chapter_image_augmentation' / f'{name}.ipynb'
+    nb = nbformat.read(path, as_version=4)
+    assert set(nb.metadata['d2l']['figure_stack']) == {
+        'python', 'numpy', 'pillow', 'matplotlib'}
 
 
 @pytest.mark.parametrize('name', ['image_augmentation',

@@ -175,22 +175,28 @@ def test_every_numpy_name_mxnet_and_this_project_read_exists():
     for name in _mxnet_dispatch_names():
         readers.setdefault(name, 'mxnet/numpy_dispatch_protocol.py')
     assert len(readers) > 300  # the scan found MXNet's sources
+    # What NumPy 2.4 removed, read by MXNet's fallback and operators.
+    assert {'in1d', 'trapz', 'compat.basestring'} <= set(readers)
     missing = {name: where for name, where in readers.items()
                if not _resolves(name)}
     assert missing == {}
 
 
-def _numpy_without(names, version):
-    """A stand-in for a NumPy release that removed `names`."""
-    fake = types.ModuleType('numpy')
+def _numpy_without(names, version, name='numpy'):
+    """A stand-in for a NumPy release that removed `names`; one of another
+    `name` has no numpy.compat module to import."""
+    fake = types.ModuleType(name)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', DeprecationWarning)
         # Not NumPy's module __getattr__, which answers for names it
         # deprecated: the stand-in has only what it has.
         fake.__dict__.update({key: getattr(numpy, key) for key in dir(numpy)
                               if key not in [*names, '__getattr__']})
+    fake.__name__ = name
     if 'bool' not in names:  # NumPy 2 has it again, as numpy.bool_.
         fake.bool = numpy.bool_
+    if 'trapz' in names:  # NumPy 2's name for it
+        fake.trapezoid = getattr(numpy, 'trapezoid', None) or numpy.trapz
     fake.__version__ = version
     # Print options are the real NumPy's, global: the stand-in keeps its own.
     fake.printoptions = {}
@@ -215,6 +221,33 @@ def test_restores_exactly_the_missing_names_and_touches_nothing_else():
     assert all(fake.__dict__[key] is value for key, value in before.items())
     # Nothing is missing any more: a second call restores nothing.
     assert d2l.preload.restore_numpy_names(fake, modules={}) is None
+
+
+# NumPy 2.4 removed these too, and the numpy.compat module.
+NUMPY_2_4_REMOVED = [*NUMPY_2_REMOVED[:12], 'trapz', *NUMPY_2_REMOVED[12:],
+                     'in1d']
+
+
+def test_numpy_2_4_gets_in1d_trapz_and_compat_back():
+    fake = _numpy_without(NUMPY_2_4_REMOVED, '2.5.5', name='numpy_2_5')
+    modules = {}
+    note = d2l.preload.restore_numpy_names(fake, modules=modules)
+    assert note.startswith(f'd2l: restored 22 names that MXNet 1.9.1 uses '
+                           f'and NumPy 2.5.5 lacks '
+                           f'({", ".join(NUMPY_2_4_REMOVED)})')
+    # No numpy.compat to import: a module with what MXNet reads of it,
+    # importable by name.
+    assert modules == {'numpy_2_5.compat': fake.compat}
+    assert fake.compat.basestring is str
+    a, b = numpy.array([[1, 5], [2, 7]]), numpy.array([2, 5, 9])
+    assert fake.in1d(a, b).tolist() == [False, True, True, False]
+    assert fake.in1d(a, b, invert=True).tolist() == [True, False, False,
+                                                      True]
+    y = numpy.array([[1.0, 2.0, 4.0], [0.0, 3.0, 3.0]])
+    assert fake.trapz(y, dx=2.0).tolist() == [9.0, 9.0]
+    assert fake.trapz(y, axis=0).tolist() == [0.5, 2.5, 3.5]
+    assert fake.trapz is not fake.trapezoid and \
+        fake.trapz.__name__ == 'trapz'
 
 
 def test_restored_values_are_numpy_1_23s():
@@ -270,12 +303,17 @@ def test_numpy_2_prints_scalars_as_1_25_did():
 
 
 def test_numpy_too_new_is_one_clear_error():
+    # Every NumPy up to 2.5 is accepted; 2.6 was not tested.
+    accepted = _numpy_without([], '2.5.9')
+    d2l.preload.restore_numpy_names(accepted, modules={})
+    assert accepted.printoptions == {'legacy': '1.25'}  # got past the check
     with pytest.raises(ImportError) as error:
-        d2l.preload.restore_numpy_names(_numpy_without([], '2.3.0'), modules={})
+        d2l.preload.restore_numpy_names(_numpy_without([], '2.6.0'),
+                                        modules={})
     assert str(error.value) == (
-        'd2l: NumPy 2.3.0 is too new for MXNet 1.9.1, which needs what '
-        'NumPy removed after 2.2 (e.g. ndarray.tostring); install NumPy '
-        '2.2: pip install "numpy<=2.2.99" (make install does).')
+        'd2l: NumPy 2.6.0 is newer than any that d2l and MXNet 1.9.1 were '
+        'tested with (up to 2.5); install NumPy 2.5: pip install '
+        '"numpy<=2.5.99" (make install does).')
 
 
 def test_mxnet_imported_first_is_said():

@@ -23,7 +23,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, DeadKernelError
 
-from d2l.plotting import TRANSIENT_PROGRESS
+from d2l.plotting import TRANSIENT_PROGRESS, figure_stack
 
 RUN_ID_VAR = 'D2L_RUN_ID'
 
@@ -91,7 +91,9 @@ def main(path, outdir):
         sys.exit(f'run_notebook: {client.current} failed ({why}). The run '
                  f'as far as it got is in {failed}; {target} was left as '
                  f'it was.')
-    nb.metadata['d2l'] = {'run_id': run_id}
+    # nbval compares figures pixel by pixel only on the same stack
+    # (tests/nbval_figures.py).
+    nb.metadata['d2l'] = {'run_id': run_id, 'figure_stack': figure_stack()}
     # Written in full under another name first: an interrupted write
     # leaves the last good copy in place.
     part = f'{target}.part'
