@@ -18,6 +18,7 @@ import subprocess
 
 import pytest
 
+from printed import notes
 from test_install import _project_copy
 
 pytestmark = pytest.mark.platforms
@@ -80,8 +81,9 @@ def test_make_install_goes_through_with_the_standin_driver(installed):
     assert (f'mxnet 1.9.1 from {VENV}/lib/' in printed
             and '/site-packages/mxnet (venv), built with CUDA, CUDNN, NCCL'
             in printed), printed
-    assert f'{_note("no CUDA-capable device is detected")}\n' \
-        f'd2l will train on [cpu(0)]\n' in printed
+    assert notes(printed)[-2:] == [
+        _note('no CUDA-capable device is detected'),
+        'd2l will train on [cpu(0)]']
     # d2l finds the CUDA libraries: no process is told where they are.
     kernel = VENV / 'share' / 'jupyter' / 'kernels' / 'd2l-mxnet'
     assert 'LD_LIBRARY_PATH' not in (kernel / 'kernel.json').read_text()
@@ -101,7 +103,7 @@ def test_plain_python_imports_d2l_and_computes_on_the_cpu(installed,
     project, _ = installed
     done = _python(_TRAIN_ON_WHAT_THERE_IS, driver, project)
     assert done.returncode == 0, done.stderr[-3000:]
-    threads, *rest = done.stdout.splitlines()
+    threads, *rest = notes(done.stdout)
     assert threads.startswith('d2l: MXNet computes with')
     assert rest == ['True', _note('no CUDA-capable device is detected'),
                     '[cpu(0)] cpu(0) [cpu(0)]', '8.0']
@@ -117,7 +119,7 @@ def test_a_driver_too_old_for_cuda_11_is_named(installed, tmp_path):
     done = _python(_TRAIN_ON_WHAT_THERE_IS, old, project)
     assert done.returncode == 0, done.stderr[-3000:]
     assert _note('CUDA driver version is insufficient for CUDA runtime '
-                 'version') in done.stdout.splitlines()
+                 'version') in notes(done.stdout)
 
 
 _IMPORT_D2L_AND_LOOK = """
