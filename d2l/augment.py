@@ -15,6 +15,7 @@ Each transform has `sample(x)`, which draws the per-image parameters, and
 import functools
 import math
 import numbers
+import textwrap
 
 import mxnet as mx
 import numpy as np
@@ -386,7 +387,13 @@ class BatchCompose:
         return x
 
     def __repr__(self):
-        return f'BatchCompose({self.transforms!r})'
+        # One transform a line when one line would not fit the page.
+        line = f'BatchCompose({self.transforms!r})'
+        if len(line) <= 78 and '\n' not in line:
+            return line
+        parts = ',\n'.join(textwrap.indent(repr(t), '    ')
+                           for t in self.transforms)
+        return f'BatchCompose([\n{parts}])'
 
 
 class DeviceLoader:

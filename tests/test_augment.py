@@ -534,3 +534,17 @@ def test_device_loader_feeds_train_batch_ch12():
 def test_bad_input_gets_one_clear_error(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_a_long_compose_prints_one_transform_a_line():
+    strong = BatchCompose([BatchFlipLeftRight(), BatchPadCrop(4),
+                           BatchColorJitter(brightness=0.2, contrast=0.2,
+                                            saturation=0.2)])
+    assert repr(BatchCompose([strong, BatchPadCrop(2)])) == (
+        'BatchCompose([\n'
+        '    BatchCompose([\n'
+        '        BatchFlipLeftRight(),\n'
+        '        BatchPadCrop(pad=4),\n'
+        '        BatchColorJitter(brightness=0.2, contrast=0.2, '
+        'saturation=0.2)]),\n'
+        '    BatchPadCrop(pad=2)])')
