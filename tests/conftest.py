@@ -6,7 +6,11 @@ skipped fails with the reason: CI must provide what every test needs, not
 pass by leaving tests out. The one exception is the project's image
 (D2L_CONTAINER=1, set in the Dockerfile): there a test marked
 `host_only(reason)` is skipped, under CI too, since the image lacks what
-it needs by design; CI on a host runs it.
+it needs by design; CI on a host runs it. Likewise a test marked
+`applies_if(condition, reason)` is skipped where `condition` is false:
+it checks something only one Python or NumPy has (the pins of 3.11,
+MXNet's own `ndarray.tostring` callers), so `make test` on the other
+Pythons of `make test-platforms` leaves it out by design.
 """
 import os
 
@@ -33,6 +37,17 @@ def pytest_configure(config):
     config.addinivalue_line(
         'markers', 'host_only(reason): skipped in the project\'s image, '
         'which lacks what the test needs (a host runs it)')
+    config.addinivalue_line(
+        'markers', 'applies_if(condition, reason): skipped, under CI too, '
+        'where condition is false (another Python or NumPy)')
+
+
+def _exempt(item):
+    """Whether `item` is left out here by design, not for want of
+    something CI must provide."""
+    applies = item.get_closest_marker('applies_if')
+    return bool((IN_IMAGE and item.get_closest_marker('host_only'))
+                or (applies and not applies.args[0]))
 
 
 def pytest_collection_modifyitems(items):
@@ -43,15 +58,19 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.skipif(
                 True, reason=f'not in the image: {marker.args[0]}'),
                 append=False)
+        applies = item.get_closest_marker('applies_if')
+        if applies and not applies.args[0]:
+            item.add_marker(pytest.mark.skipif(
+                True, reason=f'does not apply here: {applies.args[1]}'),
+                append=False)
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     report = (yield).get_result()
     in_ci = os.environ.get('CI', '').lower() not in ('', '0', 'false')
-    exempt = IN_IMAGE and item.get_closest_marker('host_only')
     if (in_ci and report.skipped and not hasattr(report, 'wasxfail')
-            and not exempt):
+            and not _exempt(item)):
         reason = (report.longrepr[2] if isinstance(report.longrepr, tuple)
                   else str(report.longrepr))
         report.outcome = 'failed'
