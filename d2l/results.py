@@ -9,7 +9,7 @@ import subprocess
 from matplotlib.ticker import MaxNLocator
 
 from .devices import gpu_bus_id, pci_bus_id
-from .notes import PAGE_WIDTH, fill
+from .notes import fill
 from .plotting import plt
 
 
