@@ -37,8 +37,8 @@ CIFAR_DIR := $(MXNET_HOME)/datasets/cifar10
 export MXNET_HOME
 
 .PHONY: help install kernel venv clean-venv data test test-platforms \
-	test-container run run-beyond trust lab html bench record \
-	record-beyond figures check-results seeds clean
+	test-container run run-beyond trust lab html bench bench-pythons \
+	record record-beyond figures check-results seeds clean
 
 help:
 	@echo 'make install   create .venv with the pinned MXNet stack and kernel'
@@ -59,6 +59,8 @@ help:
 	@echo 'make html      render $(NB) to $(BUILD)/'
 	@echo '               (`make html NB=$(RUN)` renders your own run)'
 	@echo 'make bench     input-pipeline benchmark -> $(BUILD)/bench.json'
+	@echo "make bench-pythons  the chapter's loader on Python 3.13 and 3.14"
+	@echo '               (BENCH_VENVS: the two venvs to compare)'
 	@echo 'make record    make $(RUN) (if it ran without errors) the'
 	@echo '               committed chapter, with its Exercise 1 record'
 	@echo 'make record-beyond  the same for $(RUN_BEYOND)'
@@ -188,6 +190,12 @@ html: venv
 
 bench: venv data
 	$(PY) tools/bench.py --out $(BUILD)/bench.json
+
+# The chapter's loader on two Pythons (by default the venvs that
+# test-platforms makes): Python 3.14 forks d2l.DataLoader's workers too.
+BENCH_VENVS ?= $(BUILD)/platforms/venv-3.13 $(BUILD)/platforms/venv-3.14
+bench-pythons: venv data
+	$(PY) tools/bench_pythons.py $(BENCH_VENVS)
 
 # Keep the last `make run` as the committed chapter and Exercise 1's record,
 # only if it ran without errors and the record comes from that same run.

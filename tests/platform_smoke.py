@@ -1,9 +1,10 @@
 """The chapter's code in brief, for a venv of another Python or NumPy.
 
 tests/test_platforms.py runs it with each platform's interpreter: the
-augmentations on the cat, CIFAR-10 through Gluon's DataLoader with worker
-processes, and a few Adam steps of the chapter's hybridized ResNet-18,
-whose loss on a fixed batch must fall. The last line is a summary.
+augmentations on the cat, CIFAR-10 through the chapter's DataLoader
+(d2l's) with worker processes, and a few Adam steps of the chapter's
+hybridized ResNet-18, whose loss on a fixed batch must fall. The last line
+is a summary.
 """
 import pathlib
 import sys
@@ -25,7 +26,7 @@ augs = T.Compose([
 assert augs(img).shape == (200, 200, 3)
 
 train_data = d2l.CIFAR10(train=True).take(512)
-train_iter = gluon.data.DataLoader(
+train_iter = d2l.DataLoader(
     train_data.transform_first(T.Compose([T.RandomFlipLeftRight(),
                                           T.ToTensor()])),
     batch_size=64, shuffle=True, num_workers=2)

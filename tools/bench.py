@@ -2,7 +2,8 @@
 
     .venv/bin/python tools/bench.py --out _build/bench.json
 
-Compares Gluon's per-image transforms in a DataLoader with d2l's batched,
+Compares Gluon's per-image transforms in the chapter's DataLoader
+(d2l.DataLoader) with d2l's batched,
 on-device transforms (d2l.augment), times the later methods Gluon lacks
 (Cutout, affine warps, TrivialAugment, RandAugment, Mixup, CutMix; batched
 only), then times ResNet-18 training steps and
@@ -29,6 +30,7 @@ from d2l.augment import (BatchColorJitter, BatchCompose, BatchFlipLeftRight,
 from d2l.autoaugment import BatchRandAugment, BatchTrivialAugment
 from d2l.data import CIFAR10, get_dataloader_workers
 from d2l.devices import try_gpu
+from d2l.loader import DataLoader
 from d2l.mixing import BatchCutMix, BatchCutout, BatchMixup
 from d2l.models import resnet18
 from d2l.results import describe_hardware
@@ -52,6 +54,10 @@ def parse_args():
     parser.add_argument('--train-only', action='store_true',
                         help='print the training speed alone (used to '
                              'compare thread counts in child processes)')
+    parser.add_argument('--loader-only', action='store_true',
+                        help="print the chapter's training loader's speed "
+                             'alone (used to compare Pythons: '
+                             'tools/bench_pythons.py)')
     return parser.parse_args()
 
 
@@ -83,6 +89,15 @@ def loader_pass(loader):
             images += X.shape[0]
         return images / (time.perf_counter() - start)
     return run_pass
+
+
+def per_image_loader(dataset, augs, batch, workers):
+    """The chapter's training loader (its load_cifar10): Gluon's
+    per-image transforms `augs`, then ToTensor, in d2l.DataLoader."""
+    return DataLoader(
+        dataset.transform_first(transforms.Compose(
+            [*augs, transforms.ToTensor()])),
+        batch, shuffle=True, num_workers=workers)
 
 
 def train_pass(net, batches, loss, trainer, device):
@@ -155,6 +170,11 @@ def main():
         print(train_rate(train_set, BatchFlipLeftRight(), device, batch,
                          train_batches, 1))
         return
+    if args.loader_only:
+        loader = per_image_loader(subset, [transforms.RandomFlipLeftRight()],
+                                  batch, workers)
+        print(median_rates({'flip': loader_pass(loader)}, repeats)['flip'])
+        return
 
     per_image = {
         'flip': [transforms.RandomFlipLeftRight()],
@@ -170,12 +190,9 @@ def main():
     }
     passes, notes = {}, {}
     for name in per_image:
-        loader = gluon.data.DataLoader(
-            subset.transform_first(transforms.Compose(
-                [*per_image[name], transforms.ToTensor()])),
-            batch, shuffle=True, num_workers=workers)
+        loader = per_image_loader(subset, per_image[name], batch, workers)
         passes[f'{name}_loader'] = loader_pass(loader)
-        notes[f'{name}_loader'] = (f'Gluon DataLoader, per image, '
+        notes[f'{name}_loader'] = (f'd2l DataLoader, per image, '
                                    f'{workers} workers')
         loader = DeviceLoader.from_dataset(subset, batch,
                                            augment=batched[name],
