@@ -36,7 +36,7 @@ from .results import (ALPHA, SEED_SDS, Table, accuracy_change,
                       results_table, save_runs, seed_verdict,
                       standard_error)
 from .spread import (SeedSpread, load_seed_spread, record_spread,
-                     schedule_of, seed_spread, seed_table)
+                     schedule_of, seed_groups, seed_spread, seed_table)
 from .training import (Accumulator, Timer, accuracy, average_running_stats,
                        correct, evaluate_accuracy_gpus, evaluate_outcomes,
                        score_final, score_test, train_batch_ch12,
@@ -60,8 +60,8 @@ __all__ = [
     'prepare_mxnet', 'RECIPE_ALIASES', 'record_spread', 'Residual',
     'resnet18', 'resnet_block', 'results_table', 'save_runs', 'say',
     'schedule_of', 'score_final', 'score_flip_averaged', 'score_test',
-    'seed_all', 'SEED_SDS', 'seed_spread', 'seed_table', 'seed_verdict',
-    'SeedSpread', 'set_figsize', 'show_images', 'split_batch',
+    'seed_all', 'SEED_SDS', 'seed_groups', 'seed_spread', 'seed_table',
+    'seed_verdict', 'SeedSpread', 'set_figsize', 'show_images', 'split_batch',
     'standard_error', 'Table', 'Timer', 'train_batch_ch12', 'train_ch12',
     'train_recipe', 'try_all_gpus', 'try_gpu', 'usable_cores',
     'use_all_cores', 'use_png',

@@ -52,6 +52,16 @@ class SeedSpread:
     __repr__ = __str__
 
 
+def seed_groups(entries):
+    """The test accuracies of the seed record's `entries`, one list per
+    (budget, learning-rate schedule, recipe), in the record's order."""
+    groups = {}
+    for entry in entries:
+        key = entry['budget'], schedule_of(entry), entry['recipe']
+        groups.setdefault(key, []).append(entry['test_acc'])
+    return groups
+
+
 def seed_spread(entries, budget, lr_schedule, aliases=None):
     """The `SeedSpread` of the seed record's `entries` (one per recipe
     and seed) on `budget` (a Budget or its name) with `lr_schedule`.
@@ -60,10 +70,9 @@ def seed_spread(entries, budget, lr_schedule, aliases=None):
     match, every SD is unknown, and the note says what the record has.
     """
     budget = getattr(budget, 'name', budget)
-    accs = {}
-    for entry in entries:
-        if entry['budget'] == budget and schedule_of(entry) == lr_schedule:
-            accs.setdefault(entry['recipe'], []).append(entry['test_acc'])
+    accs = {recipe: values for (of_budget, of_schedule, recipe), values
+            in seed_groups(entries).items()
+            if (of_budget, of_schedule) == (budget, lr_schedule)}
     sds = {recipe: statistics.stdev(values)
            for recipe, values in accs.items() if len(values) > 1}
     where = f'the {budget} budget with the {lr_schedule} learning rate'
@@ -108,14 +117,11 @@ def record_spread(record, path, baseline):
 def seed_table(entries):
     """A table of the seed record's `entries`: per budget, schedule and
     recipe, each seed's test accuracy, their mean and SD."""
-    groups = {}
-    for entry in entries:
-        key = entry['budget'], schedule_of(entry), entry['recipe']
-        groups.setdefault(key, []).append(entry['test_acc'])
     rows = [[budget, lr_schedule, recipe,
              ', '.join(f'{acc:.3f}' for acc in accs),
              f'{statistics.mean(accs):.3f}',
              f'{statistics.stdev(accs):.3f}' if len(accs) > 1 else '-']
-            for (budget, lr_schedule, recipe), accs in groups.items()]
+            for (budget, lr_schedule, recipe), accs
+            in seed_groups(entries).items()]
     return Table(['budget', 'learning rate', 'recipe',
                   'test acc per seed', 'mean', 'SD'], rows, 'lllrrr')

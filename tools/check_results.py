@@ -80,12 +80,8 @@ def seed_spread(seeds, record, notes):
     notes.append(spread.note)
     if spread.sds:
         return spread, max(spread.sds.values())
-    accs = {}
-    for entry in seeds:
-        key = entry['budget'], d2l.schedule_of(entry), entry['recipe']
-        accs.setdefault(key, []).append(entry['test_acc'])
-    sds = [statistics.stdev(values) for values in accs.values()
-           if len(values) > 1]
+    sds = [statistics.stdev(values)
+           for values in d2l.seed_groups(seeds).values() if len(values) > 1]
     if not sds:
         raise Refusal('the seed record has no recipe with two seeds or '
                       'more: `make seeds` writes one')

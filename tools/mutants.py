@@ -5,8 +5,9 @@ the project (the files git knows, as in the work tree), then runs the unit
 tests that should notice. Notebooks are not executed here (too slow): a
 mutant in the chapter is caught by the unit test that runs its training
 code, and nbval catches a changed demo figure (tests/nbval_figures.py).
-A mutant the tests pass on has survived. Exit status 1 if any survives, or if the
-tests fail on the unmutated copy (then no result would mean anything).
+A mutant the tests pass on has survived. Exit status 1 if any survives,
+or if the tests fail on the unmutated copy (then no result would mean
+anything).
 
     python tools/mutants.py           # all of them
     python tools/mutants.py --list    # what they are
