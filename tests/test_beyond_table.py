@@ -1,4 +1,5 @@
-"""tools/beyond_table.py: the companion's table from its record."""
+"""tools/beyond_table.py: the companion's table in docs/results.md from
+its record."""
 import json
 import pathlib
 import shutil
@@ -14,15 +15,15 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 beyond_table = load_tool('beyond_table')
 
 
-def test_readme_holds_what_the_committed_record_gives(tmp_path):
-    # `make figures` would leave the README as it is: its table is the
-    # committed record's, not typed by hand.
-    page = tmp_path / 'README.md'
-    shutil.copy(ROOT / 'README.md', page)
+def test_results_page_holds_what_the_committed_record_gives(tmp_path):
+    # `make figures` would leave docs/results.md as it is: its table is
+    # the committed record's, not typed by hand.
+    page = tmp_path / 'results.md'
+    shutil.copy(ROOT / 'docs' / 'results.md', page)
     seeds = str(ROOT / 'results' / 'seeds.json')
     beyond_table.main(str(ROOT / 'results' / 'beyond.json'), seeds,
                       str(page))
-    assert page.read_text() == (ROOT / 'README.md').read_text()
+    assert page.read_text() == (ROOT / 'docs' / 'results.md').read_text()
     record = d2l.load_runs(ROOT / 'results' / 'beyond.json')
     assert beyond_table.section(record, seeds) in page.read_text()
 
