@@ -1,6 +1,6 @@
 # The chapter and JupyterLab in one image, also the dev container's
 # (.devcontainer/): `docker build -t d2l-aug .`, then
-# `docker run --rm -p 127.0.0.1:8888:8888 d2l-aug` (README, "Containers").
+# `docker run --rm -p 127.0.0.1:8888:8888 d2l-aug` (docs/containers.md).
 #
 # linux/amd64 only, emulated on Apple Silicon: the aarch64 mxnet 1.9.1
 # wheel links Arm Performance Libraries (libarmpl_lp64_mp.so, libamath.so,

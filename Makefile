@@ -64,7 +64,8 @@ help:
 	@echo 'make record    make $(RUN) (if it ran without errors) the'
 	@echo '               committed chapter, with its Exercise 1 record'
 	@echo 'make record-beyond  the same for $(RUN_BEYOND)'
-	@echo 'make figures   figures and README tables from results/'
+	@echo 'make figures   figures and tables (README.md, docs/results.md)'
+	@echo '               from results/'
 	@echo 'make check-results  compare $(BUILD)/exercise1.json with the'
 	@echo '               committed record (CHECK_ARGS=--beyond: the'
 	@echo "               companion's; --require-gpu, --flip-range LOW HIGH)"
@@ -206,7 +207,7 @@ record: venv
 	cp $(BUILD)/exercise1.json results/exercise1.json
 	$(MAKE) figures
 
-# The same for the companion, with the figure it draws for the README.
+# The same for the companion, with the figure it draws for docs/results.md.
 record-beyond: venv
 	$(PY) tools/check_run.py $(RUN_BEYOND) $(BUILD)/beyond.json
 	cp $(RUN_BEYOND) $(BEYOND)
@@ -214,15 +215,16 @@ record-beyond: venv
 	cp $(BUILD)/beyond.json results/beyond.json
 	cp $(BUILD)/beyond.png img/beyond.png
 	$(PY) tools/beyond_table.py results/beyond.json results/seeds.json \
-		README.md
+		docs/results.md
 
 # The verdicts allow for the seed spread in results/seeds.json.
 figures: venv
-	$(PY) tools/seeds_table.py results/seeds.json img/seeds.png README.md
+	$(PY) tools/seeds_table.py results/seeds.json img/seeds.png \
+		docs/results.md
 	$(PY) tools/exercise_figures.py results/exercise1.json \
 		results/seeds.json img/exercise1.png README.md
 	$(PY) tools/beyond_table.py results/beyond.json results/seeds.json \
-		README.md
+		docs/results.md
 
 # A fresh `make run` against the committed record of its budget: each
 # recipe within the seed spread, the same verdicts (tools/check_results.py).
@@ -235,7 +237,8 @@ check-results: venv
 # 2 learning-rate schedules), each as long as one of the chapter's.
 seeds: venv data
 	$(PY) tools/seeds.py 3 results/seeds.json
-	$(PY) tools/seeds_table.py results/seeds.json img/seeds.png README.md
+	$(PY) tools/seeds_table.py results/seeds.json img/seeds.png \
+		docs/results.md
 
 clean:
 	rm -rf $(BUILD)

@@ -132,13 +132,13 @@ def split_batch(X, y, ctx_list):
 # Batched augmentation on a CPU. MXNet runs each CPU device id's operators
 # on an engine worker thread of its own, and each operator starts as many
 # OpenMP threads as that worker's OpenMP setting says. Measured on 2 cores
-# (README, Input pipeline): the many small operators of batched
-# augmentation run about half as fast with two threads as with one, with
-# stalls of several milliseconds where three busy threads (Python's, the
-# worker and its OpenMP helper) share two cores; ResNet's convolutions
-# gain half as much again from the second core. So the augmentation runs
-# on a second CPU device whose worker has one OpenMP thread, and training
-# keeps every core on cpu(0).
+# (docs/performance.md, Input pipeline): the many small operators of
+# batched augmentation run about half as fast with two threads as with
+# one, with stalls of several milliseconds where three busy threads
+# (Python's, the worker and its OpenMP helper) share two cores; ResNet's
+# convolutions gain half as much again from the second core. So the
+# augmentation runs on a second CPU device whose worker has one OpenMP
+# thread, and training keeps every core on cpu(0).
 _AUGMENT_CPU_ID = 1
 
 # MXNet's C API: a function for MXEnginePushSync, and its Context.

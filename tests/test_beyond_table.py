@@ -1,4 +1,5 @@
-"""tools/beyond_table.py: the companion's README table from its record."""
+"""tools/beyond_table.py: the companion's table in docs/results.md from
+its record."""
 import json
 import pathlib
 import shutil
@@ -14,17 +15,17 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 beyond_table = load_tool('beyond_table')
 
 
-def test_readme_holds_what_the_committed_record_gives(tmp_path):
-    # `make figures` would leave the README as it is: its table is the
-    # committed record's, not typed by hand.
-    readme = tmp_path / 'README.md'
-    shutil.copy(ROOT / 'README.md', readme)
+def test_results_page_holds_what_the_committed_record_gives(tmp_path):
+    # `make figures` would leave docs/results.md as it is: its table is
+    # the committed record's, not typed by hand.
+    page = tmp_path / 'results.md'
+    shutil.copy(ROOT / 'docs' / 'results.md', page)
     seeds = str(ROOT / 'results' / 'seeds.json')
     beyond_table.main(str(ROOT / 'results' / 'beyond.json'), seeds,
-                      str(readme))
-    assert readme.read_text() == (ROOT / 'README.md').read_text()
+                      str(page))
+    assert page.read_text() == (ROOT / 'docs' / 'results.md').read_text()
     record = d2l.load_runs(ROOT / 'results' / 'beyond.json')
-    assert beyond_table.section(record, seeds) in readme.read_text()
+    assert beyond_table.section(record, seeds) in page.read_text()
 
 
 def _scored(right, n=1000, seconds=None):
@@ -47,14 +48,14 @@ def test_paired_table_with_minutes(tmp_path):
     seeds.write_text(json.dumps([
         {'recipe': 'flip + crop + color', 'budget': 'cpu',
          'test_acc': 0.5 + (seed - 1) * 0.01} for seed in range(3)]))
-    readme = tmp_path / 'README.md'
-    readme.write_text('# Title\n<!-- beyond:start -->\nold\n'
-                      '<!-- beyond:end -->\n## After\n')
+    page = tmp_path / 'results.md'
+    page.write_text('# Title\n<!-- beyond:start -->\nold\n'
+                    '<!-- beyond:end -->\n## After\n')
     record = tmp_path / 'beyond.json'
     d2l.save_runs(str(record), RUNS, d2l.BUDGETS['cpu'], [])
     for _ in range(2):  # Running it again replaces, not appends.
-        beyond_table.main(str(record), str(seeds), str(readme))
-    text = readme.read_text()
+        beyond_table.main(str(record), str(seeds), str(page))
+    text = page.read_text()
     assert text.count('<!-- beyond:start -->') == 1 and 'old' not in text
     assert text.endswith('<!-- beyond:end -->\n## After\n')
     spread = d2l.seed_spread(json.loads(seeds.read_text()), 'cpu',
@@ -89,10 +90,10 @@ def test_old_records_keep_their_table():
         '<!-- beyond:end -->']
 
 
-def test_readme_without_markers_is_an_error(tmp_path):
-    readme = tmp_path / 'README.md'
-    readme.write_text('# nothing to replace\n')
+def test_page_without_markers_is_an_error(tmp_path):
+    page = tmp_path / 'results.md'
+    page.write_text('# nothing to replace\n')
     with pytest.raises(SystemExit, match='no <!-- beyond:start -->'):
         beyond_table.main(str(ROOT / 'results' / 'beyond.json'),
-                          str(ROOT / 'results' / 'seeds.json'), str(readme))
-    assert readme.read_text() == '# nothing to replace\n'
+                          str(ROOT / 'results' / 'seeds.json'), str(page))
+    assert page.read_text() == '# nothing to replace\n'

@@ -77,8 +77,8 @@ def test_a_pin_for_a_newer_python_is_one_line_naming_it(tmp_path):
     assert ours == [
         f'make install: numpy==2.5.5 needs Python >=3.12, and '
         f'{sys._base_executable} is Python {sys.version.split()[0]}; '
-        f'install a Python it allows (the README names those tested) and '
-        f'run `make install PYTHON=/path/to/it`.']
+        f'install a Python it allows (docs/platforms.md names those tested) '
+        f'and run `make install PYTHON=/path/to/it`.']
 
 
 @only_on_3_11

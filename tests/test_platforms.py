@@ -4,10 +4,10 @@
 `make test` leaves them out): `make install` with Debian 12's own Python
 3.11.2 and with 3.12, then the chapter's code in brief; the whole `make
 test` on 3.13 and on 3.15 (NumPy 2.5.5); `make install` and the chapter
-under nbval on 3.14; and the README's Colab cells in a Python 3.12 venv
-with Colab's NumPy 2.0.2. 3.14 and 3.15 come from Debian unstable's
-packages (tools/debian_python.sh). The venvs live in _build/platforms/,
-where a later run reuses them.
+under nbval on 3.14; and the Colab cells of docs/platforms.md in a
+Python 3.12 venv with Colab's NumPy 2.0.2. 3.14 and 3.15 come from Debian
+unstable's packages (tools/debian_python.sh). The venvs live in
+_build/platforms/, where a later run reuses them.
 """
 import glob
 import os
@@ -153,10 +153,11 @@ def test_python_3_14_installs_and_runs_the_chapter():
 
 
 def colab_cells():
-    """The pip lines of the README's Colab cells, for a CPU: the plain
-    mxnet for mxnet-cu112, no CUDA libraries, this clone for the repo."""
-    readme = (ROOT / 'README.md').read_text()
-    cells = readme.split('<!-- colab:start -->')[1] \
+    """The pip lines of the Colab cells in docs/platforms.md, for a CPU:
+    the plain mxnet for mxnet-cu112, no CUDA libraries, this clone for
+    the repo."""
+    page = (ROOT / 'docs' / 'platforms.md').read_text()
+    cells = page.split('<!-- colab:start -->')[1] \
         .split('<!-- colab:end -->')[0]
     lines = [line[len('!'):] for line in cells.splitlines()
              if line.startswith('!pip ')]

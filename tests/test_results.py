@@ -432,6 +432,8 @@ def test_exercise_figures_writes_png_and_readme_table(tmp_path):
     # The verdict, computed from the record, not written by hand.
     assert d2l.compare_with_baseline(runs, 'no augmentation', 256) in text
     assert 'no seed record at no-seeds.json' in text
+    # The figure's link resolves from the page's folder.
+    assert '![Exercise 1](ex1.png)' in text
     assert text.endswith('<!-- exercise1:end -->\n## After\n')
     assert figure.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
 

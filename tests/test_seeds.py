@@ -1,5 +1,5 @@
 """tools/seeds.py end to end, on a budget of seconds, and
-tools/seeds_table.py, its figure and README table."""
+tools/seeds_table.py, its figure and table in docs/results.md."""
 import dataclasses
 import json
 import pathlib
@@ -49,18 +49,25 @@ def test_seeds_writes_every_run_and_the_figure(tmp_path, monkeypatch,
     assert str(d2l.seed_table(runs)) in out
     assert '| quick | constant | flip + crop + color |' in out
     assert '12 runs in ' in out and f'wrote {record}' in out
-    # The figure and the README table come from the record.
-    figure, readme = tmp_path / 'seeds.png', tmp_path / 'README.md'
-    readme.write_text('# Title\n<!-- seeds:start -->\nold\n'
-                      '<!-- seeds:end -->\n## After\n')
+    # The figure and the table come from the record; paths as `make
+    # figures` gives them, relative to the project's folder.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / 'img').mkdir()
+    page = tmp_path / 'docs' / 'results.md'
+    page.parent.mkdir()
+    page.write_text('# Title\n<!-- seeds:start -->\nold\n'
+                    '<!-- seeds:end -->\n## After\n')
     for _ in range(2):  # Running it again replaces, not appends.
-        load_tool('seeds_table').main(str(record), str(figure), str(readme))
-    text = readme.read_text()
+        load_tool('seeds_table').main(str(record), 'img/seeds.png',
+                                      'docs/results.md')
+    text = page.read_text()
     assert text.count('<!-- seeds:start -->') == 1 and 'old' not in text
     assert str(d2l.seed_table(runs)) in text and str(tiny) in text
     assert 'the 12 runs took' in text
+    # The figure's link resolves from the page's folder.
+    assert '![Seed spread](../img/seeds.png)' in text
     assert text.endswith('<!-- seeds:end -->\n## After\n')
-    image = matplotlib.image.imread(figure)
+    image = matplotlib.image.imread(tmp_path / 'img' / 'seeds.png')
     assert image.shape[1] == 1350  # two panels of 4.5 inches at 150 dpi
     # The schedule is the only difference between the two halves.
     assert all(cosine['epoch_train_loss'] != constant['epoch_train_loss']
@@ -93,9 +100,9 @@ def test_seeds_figure_shows_each_run_and_the_spread():
     d2l.plt.close(fig)
 
 
-def test_readme_holds_what_the_seed_record_gives():
-    # `make figures` would leave the README as it is: the seed table is
-    # the committed record's, not typed by hand.
+def test_results_page_holds_what_the_seed_record_gives():
+    # `make figures` would leave docs/results.md as it is: the seed table
+    # is the committed record's, not typed by hand.
     runs = d2l.load_runs(ROOT / 'results' / 'seeds.json')
-    section = load_tool('seeds_table').section(runs, 'img/seeds.png')
-    assert section in (ROOT / 'README.md').read_text()
+    section = load_tool('seeds_table').section(runs, '../img/seeds.png')
+    assert section in (ROOT / 'docs' / 'results.md').read_text()

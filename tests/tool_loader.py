@@ -8,7 +8,7 @@ TOOLS = pathlib.Path(__file__).resolve().parents[1] / 'tools'
 
 def load_tool(name):
     """tools/NAME.py as a module, importing its neighbours as a script
-    run from there would (e.g. readme_section)."""
+    run from there would (e.g. generated_section)."""
     if str(TOOLS) not in sys.path:
         sys.path.insert(0, str(TOOLS))
     spec = importlib.util.spec_from_file_location(name, TOOLS / f'{name}.py')

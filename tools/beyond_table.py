@@ -1,21 +1,21 @@
-"""Write the companion's results table into the README from its record.
+"""Write the companion's results table into a page from its record.
 
-    python tools/beyond_table.py RECORD.json SEEDS.json README.md
+    python tools/beyond_table.py RECORD.json SEEDS.json PAGE.md
 
 RECORD.json is what the companion notebook writes (see `make
 record-beyond`); SEEDS.json the seed record (`make seeds`). The table
 replaces the text between the `<!-- beyond:start -->` and
-`<!-- beyond:end -->` markers in README.md. Runs with per-image test
-outcomes are compared with 'strong' paired (`d2l.comparison_table`:
-change ± paired SE, McNemar's test, the seed spread's bound, verdict);
-older records, which have none, keep the table they had: the change
-with the standard error of two independent accuracies
-(`d2l.accuracy_change`).
+`<!-- beyond:end -->` markers in PAGE.md (`make figures`:
+docs/results.md). Runs with per-image test outcomes are compared with
+'strong' paired (`d2l.comparison_table`: change ± paired SE, McNemar's
+test, the seed spread's bound, verdict); older records, which have
+none, keep the table they had: the change with the standard error of
+two independent accuracies (`d2l.accuracy_change`).
 """
 import sys
 
 import d2l
-from readme_section import replace_section
+from generated_section import replace_section
 
 START, END = '<!-- beyond:start -->', '<!-- beyond:end -->'
 BASELINE = 'strong'
@@ -77,7 +77,7 @@ def unpaired_table(record):
 
 
 def section(record, seeds_path):
-    """The README's text between the markers, for `record`."""
+    """The page's text between the markers, for `record`."""
     paired = all('test_outcomes' in run for run in record['runs'].values())
     body = (paired_section(record, d2l.record_spread(record, seeds_path,
                                                      BASELINE))
@@ -85,10 +85,10 @@ def section(record, seeds_path):
     return f'{START}\n{body}\n{END}'
 
 
-def main(record_path, seeds_path, readme_path):
+def main(record_path, seeds_path, page_path):
     record = d2l.load_runs(record_path)
-    replace_section(readme_path, START, END, section(record, seeds_path))
-    print(f"wrote the companion's table in {readme_path}")
+    replace_section(page_path, START, END, section(record, seeds_path))
+    print(f"wrote the companion's table in {page_path}")
 
 
 if __name__ == '__main__':

@@ -1,14 +1,14 @@
 """Draw Exercise 1's figure and table from a recorded run.
 
     python tools/exercise_figures.py RECORD.json SEEDS.json FIGURE.png \
-        README.md
+        PAGE.md
 
 RECORD.json is what the chapter's Exercise 1 writes (see `make record`);
 SEEDS.json the seed record (`make seeds`), whose spread the verdicts
 allow for. The figure is saved as FIGURE.png; the table, with the budget
 and hardware that produced it, replaces the text between the
 `<!-- exercise1:start -->` and `<!-- exercise1:end -->` markers in
-README.md.
+PAGE.md (`make figures`: README.md), with the figure linked from there.
 """
 import sys
 import textwrap
@@ -17,7 +17,7 @@ import matplotlib
 matplotlib.use('Agg')
 
 import d2l  # noqa: E402 (after choosing the non-interactive backend)
-from readme_section import replace_section  # noqa: E402
+from generated_section import link_from, replace_section  # noqa: E402
 
 START, END = '<!-- exercise1:start -->', '<!-- exercise1:end -->'
 
@@ -25,7 +25,7 @@ START, END = '<!-- exercise1:start -->', '<!-- exercise1:end -->'
 BASELINE = 'no augmentation'
 
 
-def main(record_path, seeds_path, figure_path, readme_path):
+def main(record_path, seeds_path, figure_path, page_path):
     record = d2l.load_runs(record_path)
     spread = d2l.record_spread(record, seeds_path, BASELINE)
     caption = (f'{record["budget_detail"]}; {record["hardware"]}; '
@@ -50,9 +50,10 @@ def main(record_path, seeds_path, figure_path, readme_path):
                f'What this run says about the claim that augmentation '
                f'mitigates overfitting (`d2l.compare_with_baseline`; '
                f'{spread.note}):\n\n```\n{verdicts}\n```\n\n'
-               f'![Exercise 1]({figure_path})\n{END}')
-    replace_section(readme_path, START, END, section)
-    print(f'wrote {figure_path} and the table in {readme_path}')
+               f'![Exercise 1]({link_from(page_path, figure_path)})'
+               f'\n{END}')
+    replace_section(page_path, START, END, section)
+    print(f'wrote {figure_path} and the table in {page_path}')
 
 
 if __name__ == '__main__':

@@ -122,8 +122,8 @@ def explain(log, constraints=CONSTRAINTS):
     more = f' (and {len(found) - 1} more pins)' if len(found) > 1 else ''
     return (f'make install: {name} needs Python {spec}{more}, and '
             f'{sys._base_executable} is Python {python}; install a Python '
-            f'it allows (the README names those tested) and run `make '
-            f'install PYTHON=/path/to/it`.')
+            f'it allows (docs/platforms.md names those tested) and run '
+            f'`make install PYTHON=/path/to/it`.')
 
 
 if __name__ == '__main__':

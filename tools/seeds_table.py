@@ -1,13 +1,14 @@
-"""Draw the seed record's figure and write its README table.
+"""Draw the seed record's figure and write its table into a page.
 
-    python tools/seeds_table.py SEEDS.json FIGURE.png README.md
+    python tools/seeds_table.py SEEDS.json FIGURE.png PAGE.md
 
 SEEDS.json is what `make seeds` writes (tools/seeds.py). The figure
 shows every run's test accuracy and each recipe's mean and standard
 deviation, a panel per learning-rate schedule; the table
 (`d2l.seed_table`), with the budget and hardware that produced it,
 replaces the text between the `<!-- seeds:start -->` and
-`<!-- seeds:end -->` markers in README.md.
+`<!-- seeds:end -->` markers in PAGE.md (`make figures`:
+docs/results.md), with the figure linked from there.
 """
 import statistics
 import sys
@@ -17,7 +18,7 @@ import matplotlib
 matplotlib.use('Agg')
 
 import d2l  # noqa: E402 (after choosing the non-interactive backend)
-from readme_section import replace_section  # noqa: E402
+from generated_section import link_from, replace_section  # noqa: E402
 
 START, END = '<!-- seeds:start -->', '<!-- seeds:end -->'
 
@@ -58,24 +59,26 @@ def plot_seeds(runs, title):
     return fig
 
 
-def section(runs, figure_path):
-    """The README's text between the markers, for the seed record."""
+def section(runs, figure_link):
+    """The page's text between the markers, for the seed record, with
+    the figure at `figure_link` (relative to the page)."""
     minutes = sum(run['seconds'] for run in runs) / 60
     return (f'{START}\nMeasured with the {runs[0]["budget_detail"]}; '
             f'{runs[0]["hardware"]}; devices {runs[0]["devices"]}. Each '
             f'test accuracy is on {runs[0]["num_test"]:,} test images; '
             f'the {len(runs)} runs took {minutes:.1f} minutes of training '
             f'and testing in all.\n\n{d2l.seed_table(runs)}\n\n'
-            f'![Seed spread]({figure_path})\n{END}')
+            f'![Seed spread]({figure_link})\n{END}')
 
 
-def main(record_path, figure_path, readme_path):
+def main(record_path, figure_path, page_path):
     runs = d2l.load_runs(record_path)
     fig = plot_seeds(runs, f'{runs[0]["budget_detail"]}\n'
                            f'{runs[0]["hardware"]}')
     fig.savefig(figure_path, dpi=150, metadata={'Software': None})
-    replace_section(readme_path, START, END, section(runs, figure_path))
-    print(f'wrote {figure_path} and the seed table in {readme_path}')
+    replace_section(page_path, START, END,
+                    section(runs, link_from(page_path, figure_path)))
+    print(f'wrote {figure_path} and the seed table in {page_path}')
 
 
 if __name__ == '__main__':
