@@ -55,8 +55,9 @@ def paired_section(record, spread):
             f'{record["num_test"]:,} test images; "change" is the change '
             f'from the run it is compared with ({BASELINE}; for flip '
             f'averaging, the same network without it), paired image by '
-            f'image, with its paired standard error; it counts if McNemar\'s exact test gives p < '
-            f'{d2l.ALPHA} and it exceeds the seed bound, {d2l.SEED_SDS} '
+            f'image, with its paired standard error; it counts if '
+            f"McNemar's exact test gives p < {d2l.ALPHA} and it exceeds "
+            f'the seed bound, {d2l.SEED_SDS} '
             f'SD of what another seed changes ({spread.note}); the '
             f'{trained} training runs took {total:.1f} minutes in '
             f'all.\n\n{table}')
