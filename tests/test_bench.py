@@ -18,15 +18,21 @@ def bench_pythons(*args):
 
 @pytest.mark.real_data
 def test_bench_pythons_compares_two_venvs():
-    # This venv twice: one ratio, each line naming the interpreter.
-    done = bench_pythons(str(VENV), str(VENV), '--rounds', '1')
+    # This venv twice: a row per worker count, with the ratio.
+    done = bench_pythons(str(VENV), str(VENV), '--rounds', '1',
+                         '--workers', '0', '2')
     assert done.returncode == 0, done.stderr
-    *lines, ratio = done.stdout.splitlines()
+    header, *rows, footer, first, second = done.stdout.splitlines()
     version = '.'.join(map(str, sys.version_info[:3]))
-    assert [line.split()[:2] for line in lines] == [['Python', version]] * 2
-    assert all(float(line.split()[2].replace(',', '')) > 0
-               for line in lines)
-    assert ratio.startswith('ratio (second / first): ')
+    assert header.split() == ['workers', 'Python', version, 'Python',
+                              version, 'ratio']
+    assert [row.split()[0] for row in rows] == ['0', '2']
+    for row in rows:
+        *rates, ratio = [float(x.replace(',', '')) for x in row.split()[1:]]
+        assert min(rates) > 0
+        assert ratio == pytest.approx(rates[1] / rates[0], abs=0.006)
+    assert footer.startswith('images/s, the median over 1 round(s)')
+    assert first == second == f'Python {version}: {VENV}'
 
 
 def test_a_missing_venv_is_one_line_naming_the_fix(tmp_path):

@@ -54,6 +54,9 @@ def parse_args():
     parser.add_argument('--train-only', action='store_true',
                         help='print the training speed alone (used to '
                              'compare thread counts in child processes)')
+    parser.add_argument('--workers', type=int,
+                        help='DataLoader workers of the per-image loaders '
+                             '(default: d2l.get_dataloader_workers())')
     parser.add_argument('--loader-only', action='store_true',
                         help="print the chapter's training loader's speed "
                              'alone (used to compare Pythons: '
@@ -159,7 +162,8 @@ def main():
         batches, repeats = max(batches // 3, 1), min(repeats, 3)
     device = try_gpu()
     on_gpu = device.device_type == 'gpu'
-    workers = get_dataloader_workers()
+    workers = (get_dataloader_workers() if args.workers is None
+               else args.workers)
     train_set = CIFAR10(train=True)
     # Every loader pass covers the same images, all of them once.
     subset = train_set.take(batches * batch)
@@ -257,7 +261,7 @@ def main():
           f'{mx.__version__}')
     print(f'device: {device}'
           + (f' ({describe_hardware([device])})' if on_gpu else '')
-          + f'; DataLoader workers (d2l get_dataloader_workers): {workers}')
+          + f'; DataLoader workers: {workers}')
     print(f'loaders: batch {batch}; each pass covers the first '
           f'{len(subset):,} training images; median of {repeats} passes '
           f'per case after a warm-up pass, the cases taking turns')
