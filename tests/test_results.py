@@ -438,6 +438,18 @@ def test_exercise_figures_writes_png_and_readme_table(tmp_path):
     assert figure.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
 
 
+def test_readme_holds_what_the_exercise1_record_gives(tmp_path):
+    # `make figures` would leave the README's Exercise 1 section as it is:
+    # its table and verdicts are the committed record's, not typed by hand.
+    readme = tmp_path / 'README.md'
+    readme.write_text((ROOT / 'README.md').read_text())
+    (tmp_path / 'img').mkdir()
+    _exercise_figures(ROOT / 'results' / 'exercise1.json',
+                      tmp_path / 'img' / 'exercise1.png', readme,
+                      ROOT / 'results' / 'seeds.json')
+    assert readme.read_text() == (ROOT / 'README.md').read_text()
+
+
 def test_exercise_figures_reports_scored_runs_paired(tmp_path):
     ours, theirs = _outcomes(100, 30, 10, 116)
     runs = {'no augmentation': _scored(1.0, 1.0, theirs),
