@@ -30,14 +30,16 @@ def _run(right, clean_train):
             'epoch_train_acc': clean_train, 'seconds': 300.0}
 
 
-def _record(rights, budget='cpu', devices='[cpu(0)]'):
-    """A chapter record: {recipe: images right} on the `budget`."""
+def _record(rights, budget='cpu', devices='[cpu(0)]', lr_schedule=None):
+    """A chapter record: {recipe: images right} on the `budget`; its runs
+    name `lr_schedule` if given (older records name none)."""
     clean = {'no augmentation': 1.0, 'flip': 0.95,
              'flip + crop + color': 0.6}
+    schedule = {'lr_schedule': lr_schedule} if lr_schedule else {}
     return {'budget': budget, 'budget_detail': DETAIL, 'num_test': N,
             'num_curve_test': 2000, 'hardware': 'a CPU',
             'devices': devices,
-            'runs': {name: _run(right, clean[name])
+            'runs': {name: {**_run(right, clean[name]), **schedule}
                      for name, right in rights.items()}}
 
 
@@ -266,10 +268,7 @@ def test_the_seed_spread_of_the_schedule_that_ran(files, capsys):
     # 2 * sqrt(0.03^2 + 0.03^2) = 0.085.
     seeds = ([{**entry, 'lr_schedule': 'cosine'} for entry in _seeds(SD)]
              + _seeds({recipe: 0.03 for recipe in SD}))
-    records = [_record(COMMITTED) for _ in range(2)]
-    for record in records:
-        for run in record['runs'].values():
-            run['lr_schedule'] = 'cosine'
+    records = [_record(COMMITTED, lr_schedule='cosine') for _ in range(2)]
     status, out, _ = _check(capsys, files(*records, seeds))
     assert status == 0
     assert _rows(out)['verdict: flip vs no augmentation'][:2] == [
@@ -277,9 +276,8 @@ def test_the_seed_spread_of_the_schedule_that_ran(files, capsys):
     assert 'seed SDs over 3 seeds, cpu budget, cosine learning rate' in out
     assert _rows(out)['test acc: flip'][3] == \
         f'± {check_results.tolerance(0.02, 0.46, N, 0.46, N):.3f}'
-    for record in records:
-        for run in record['runs'].values():
-            run['lr_schedule'] = 'constant'
+    records = [_record(COMMITTED, lr_schedule='constant')
+               for _ in range(2)]
     status, out, _ = _check(capsys, files(*records, seeds))
     assert status == 0
     assert _rows(out)['verdict: flip vs no augmentation'][:2] == [
@@ -287,9 +285,7 @@ def test_the_seed_spread_of_the_schedule_that_ran(files, capsys):
 
 
 def test_schedules_that_differ_are_refused(files, capsys):
-    fresh = _record(COMMITTED)
-    for run in fresh['runs'].values():
-        run['lr_schedule'] = 'cosine'
+    fresh = _record(COMMITTED, lr_schedule='cosine')
     status, out, err = _check(capsys, files(fresh))
     assert status == 2 and out == ''
     assert ('trained with the cosine learning rate' in err
