@@ -26,6 +26,15 @@ def _gpu_runs(i):
         return False
 
 
+def _cuda_runtime():
+    """The CUDA runtime that mxnet-cu112 loaded, or None: an MXNet built
+    against another CUDA runtime."""
+    try:
+        return ctypes.CDLL('libcudart.so.11.0')
+    except OSError:
+        return None
+
+
 @functools.lru_cache(maxsize=None)
 def _say_why_no_gpu():
     """Print, once, why a CUDA build of MXNet trains on the CPU.
@@ -33,13 +42,13 @@ def _say_why_no_gpu():
     MXNet 1.9.1's num_gpus() answers 0 alike for "no device" and "driver
     too old"; the CUDA runtime that MXNet loaded names the reason.
     """
-    try:
-        cudart = ctypes.CDLL('libcudart.so.11.0')
+    cudart = _cuda_runtime()
+    if cudart is None:
+        reason = 'unknown: no libcudart.so.11.0 to ask'
+    else:
         cudart.cudaGetErrorString.restype = ctypes.c_char_p
         error = cudart.cudaGetDeviceCount(ctypes.byref(ctypes.c_int()))
         reason = cudart.cudaGetErrorString(error).decode()
-    except OSError:  # An MXNet built against another CUDA runtime.
-        reason = 'unknown: no libcudart.so.11.0 to ask'
     say(f'this MXNet is a CUDA build, but CUDA finds no usable GPU '
         f'({reason}); training on the CPU.')
 
@@ -56,9 +65,8 @@ def gpu_bus_id(i):
     """The PCI bus id (see `pci_bus_id`) of MXNet's gpu(i), or None where
     the CUDA runtime cannot tell. MXNet numbers the GPUs as CUDA does:
     those CUDA_VISIBLE_DEVICES leaves, in CUDA's order."""
-    try:
-        cudart = ctypes.CDLL('libcudart.so.11.0')  # The one MXNet loaded.
-    except OSError:
+    cudart = _cuda_runtime()
+    if cudart is None:
         return None
     text = ctypes.create_string_buffer(64)
     if cudart.cudaDeviceGetPCIBusId(text, len(text), i) != 0:
