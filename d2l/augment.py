@@ -387,7 +387,8 @@ class BatchCompose:
         return x
 
     def __repr__(self):
-        # One transform a line when one line would not fit the page.
+        # One transform a line when one line would be longer than the
+        # chapter's code lines (78 columns), whose cells show it.
         line = f'BatchCompose({self.transforms!r})'
         if len(line) <= 78 and '\n' not in line:
             return line
